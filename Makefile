@@ -1,0 +1,51 @@
+# The two README commands are `make demo` and `make test`; the other targets are what they call.
+# Everything runs inside .venv, which is created and filled on first use.
+
+PY    := .venv/bin/python
+DEMO  ?= tour
+ARGS  ?=
+PYTEST_ARGS ?=
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: venv dot test test-slow demo bench clean
+
+# venv: create .venv and `pip install -e .[dev]`; reinstall only when the packaging files change
+# (or the package's __init__.py does: an editable install maps only the packages present at install time).
+venv: .venv/.installed
+
+.venv/bin/python:
+	@python3 -m venv .venv || { rm -rf .venv; \
+	  echo "error: 'python3 -m venv' failed (Debian/Ubuntu: sudo apt-get install python3-venv)" >&2; exit 1; }
+
+.venv/.installed: setup.cfg pyproject.toml $(wildcard tinygrad_rnn/__init__.py) | .venv/bin/python
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+# dot: make sure Graphviz's `dot` is on PATH (apt-get as root, else say how to install it).
+dot:
+	@scripts/ensure_dot.sh
+
+# test: the fast test suite (`make test PYTEST_ARGS="-k lstm -x"` to narrow it).
+test: venv dot
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# test-slow: only the long property-based runs that `make test` skips.
+test-slow: venv dot
+	$(PY) -m pytest -q -m slow $(PYTEST_ARGS)
+
+# demo: run demos/$(DEMO).py, the tour by default (`make demo DEMO=... ARGS=...`); images go to out/.
+demo: venv dot
+	$(PY) demos/$(DEMO).py $(ARGS)
+
+# bench: run each benchmarks/*.py in name order, single-threaded BLAS so timings are comparable.
+bench: export OPENBLAS_NUM_THREADS := 1
+bench: export OMP_NUM_THREADS := 1
+bench: export MKL_NUM_THREADS := 1
+bench: venv
+	@set -e; for f in $(sort $(wildcard benchmarks/*.py)); do \
+	  echo "== $$f"; $(PY) $$f; done
+
+# clean: remove outputs, build artifacts and caches (keeps .venv).
+clean:
+	rm -rf out build dist *.egg-info .pytest_cache .hypothesis
+	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +

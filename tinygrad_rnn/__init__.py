@@ -1,0 +1,13 @@
+"""tinygrad_rnn: reverse-mode autodiff on floats and numpy arrays, recurrent layers built from it, and
+drawings of the unrolled graphs. See README.md and docs/ for the tour."""
+from .anomaly import detect_anomaly
+from .autograd import no_grad, scope
+from .gradcheck import gradcheck
+from .rng import manual_seed
+from .scalar import Value
+from .shape_ops import concatenate, stack, where
+from .tensor import Tensor
+
+__all__ = ["Value", "Tensor", "concatenate", "stack", "where", "no_grad", "scope", "manual_seed",
+           "gradcheck", "detect_anomaly"]
+__version__ = "0.1.0"

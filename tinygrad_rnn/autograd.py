@@ -1,0 +1,185 @@
+"""The graph machinery shared by Value (scalar.py) and Tensor (tensor.py).
+
+Every number the user computes with is a node. A node made by an op remembers its parents (an ordered
+tuple, so `a * a` keeps both edges), the op's name, the scope it was made in, and a small closure that
+maps the gradient of the node to the gradients of its parents. That is all reverse mode needs:
+`backward()` puts the nodes in topological order and runs each closure once, from the root back to the
+leaves, adding every contribution into the parent's `.grad`.
+
+Nothing here knows about ops: adding an op never touches this file.
+"""
+from __future__ import annotations
+
+import contextlib
+
+
+class _State:
+    """Process-wide switches read by every op: grad mode, the current scope, anomaly checking."""
+
+    grad_enabled = True
+    scope: tuple = ()
+    anomaly = False
+
+
+STATE = _State()
+
+
+class Node:
+    """A value in the recorded graph: data, grad, parents, op name, scope, and a local backward.
+
+    `backward_fn(g)` receives the gradient of this node and returns one gradient per parent (None for a
+    parent that needs none). Closures capture the parents' data, never their own output, so a graph
+    holds no reference cycles and is freed by reference counting as soon as it is dropped.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "parents", "backward_fn", "op", "scope", "name",
+                 "origin", "__weakref__")
+
+    def _child(self, data, parents: tuple, backward_fn, op: str):
+        """Make the output node of an op; it joins the graph only if some parent needs a gradient."""
+        out = object.__new__(type(self))
+        out.data = data
+        out.grad = None
+        out.op = op
+        out.scope = STATE.scope
+        out.name = None
+        out.origin = None
+        if STATE.grad_enabled and any(p.requires_grad for p in parents):
+            out.requires_grad = True
+            out.parents = parents
+            out.backward_fn = backward_fn
+        else:
+            out.requires_grad = False
+            out.parents = ()
+            out.backward_fn = None
+        if STATE.anomaly:
+            from .anomaly import check_forward
+            check_forward(out)
+        return out
+
+    def _init_leaf(self, data, requires_grad: bool, name):
+        """Fill the slots of a leaf: a node with no parents (an input, a parameter or a constant)."""
+        self.data = data
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self.parents = ()
+        self.backward_fn = None
+        self.op = ""
+        self.scope = STATE.scope
+        self.name = name
+        self.origin = None
+
+    def _own_grad(self, g):
+        """A leaf's first gradient: a private copy the user may modify in place (clipping does)."""
+        raise NotImplementedError
+
+    def _seed(self):
+        """The gradient of a scalar root with respect to itself."""
+        raise NotImplementedError
+
+    def backward(self, grad=None) -> None:
+        """Backpropagate from this node: fill `.grad` of every node on a path to a leaf that needs it.
+
+        A scalar root is seeded with 1; any other root needs `grad` of its own shape. Intermediate
+        gradients are reset first, so a second call through the same graph gives the same answer,
+        while leaves accumulate across calls (call `zero_grad()` between steps).
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                f"backward() called on a {type(self).__name__} that does not require grad: none of the "
+                "inputs it was computed from has requires_grad=True, or it was made under no_grad()")
+        grad = self._seed() if grad is None else self._check_seed(grad)
+        run_backward(self, grad)
+
+    def _check_seed(self, grad):
+        """Validate a user-given seed gradient (shape and type); subclasses override."""
+        return grad
+
+    def zero_grad(self) -> None:
+        """Forget the gradient (sets `.grad` to None)."""
+        self.grad = None
+
+
+def topological_order(root: Node, only_grad: bool = True) -> list:
+    """Every node `root` depends on, each after all of its parents (iterative depth-first search).
+
+    Why an order at all: a node used twice (a hidden state feeding the next step *and* the output)
+    must have collected the gradient from all its consumers before it passes its own gradient on.
+    Reverse topological order guarantees that. The walk uses an explicit stack, not recursion, so a
+    10^6-node chain (a long unrolled sequence) is fine. With `only_grad`, nodes that need no gradient
+    are skipped (backward); without it, every recorded node is listed (drawing).
+    """
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append((node, True))
+        for p in node.parents:
+            if p not in visited and (p.requires_grad or not only_grad):
+                stack.append((p, False))
+    return order
+
+
+def run_backward(root: Node, seed) -> None:
+    """Reverse-mode sweep: reset intermediate grads, seed the root, run each local backward once."""
+    order = topological_order(root)
+    for node in order:
+        if node.parents:
+            node.grad = None
+    _accumulate(root, seed)
+    check = STATE.anomaly
+    for node in reversed(order):
+        g = node.grad
+        if node.backward_fn is None or g is None:
+            continue
+        grads = node.backward_fn(g)
+        if check:
+            from .anomaly import check_backward
+            check_backward(node, grads)
+        for parent, pg in zip(node.parents, grads):
+            if pg is not None and parent.requires_grad:
+                _accumulate(parent, pg)
+
+
+def _accumulate(node: Node, g) -> None:
+    """Add a gradient contribution: intermediates sum into a new object, leaves in place."""
+    if node.grad is None:
+        node.grad = node._own_grad(g) if not node.parents else g
+    elif node.parents:
+        node.grad = node.grad + g
+    else:
+        node.grad += g
+
+
+@contextlib.contextmanager
+def no_grad():
+    """Inside this block ops record no graph: results have requires_grad=False and no parents."""
+    previous = STATE.grad_enabled
+    STATE.grad_enabled = False
+    try:
+        yield
+    finally:
+        STATE.grad_enabled = previous
+
+
+@contextlib.contextmanager
+def scope(name: str):
+    """Tag every node made inside this block with `name` (nestable: tags form a path, outer first).
+
+    The recurrent layers open one scope per layer, direction and time step; the drawing turns scopes
+    into boxes. A user's own loop can do the same: `with tr.scope(f"t={t}"): h = cell(x[t], h)`.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"scope(name) expects a str, got {type(name).__name__}")
+    previous = STATE.scope
+    STATE.scope = previous + (name,)
+    try:
+        yield
+    finally:
+        STATE.scope = previous

@@ -1,0 +1,60 @@
+"""Central finite differences against backward(): the independent oracle for every gradient."""
+from __future__ import annotations
+
+import numpy as np
+
+from .tensor import Tensor
+
+
+def gradcheck(fn, *inputs: Tensor, eps: float = 1e-6, atol: float = 1e-6, rtol: float = 1e-5,
+              seed: int = 0) -> bool:
+    """Check the gradients of `fn(*inputs)` with respect to every input that requires grad.
+
+    The output is reduced along a random direction v, L = sum(v * fn(...)), so one backward pass
+    checks every output at once. Each input element x is then nudged both ways and
+    (L(x + eps) - L(x - eps)) / (2 eps) is compared with the backward gradient. Inputs must be float64
+    (float32 round-off swamps a finite difference). `fn` may return a Tensor or a tuple whose first
+    element is one. Returns True, or raises AssertionError naming the input, the worst element and
+    both values.
+    """
+    checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    if not checked:
+        raise ValueError("gradcheck: no input has requires_grad=True, so there is nothing to check")
+    for i in checked:
+        if inputs[i].data.dtype != np.float64:
+            raise TypeError(f"gradcheck: input {i} is {inputs[i].data.dtype}; finite differences need float64")
+
+    def output():
+        out = fn(*inputs)
+        out = out[0] if isinstance(out, (tuple, list)) else out
+        if not isinstance(out, Tensor):
+            raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}")
+        return out
+
+    out = output()
+    v = np.random.default_rng(seed).standard_normal(out.data.shape)
+    for i in checked:
+        inputs[i].grad = None
+    (out * v).sum().backward()
+    for i in checked:
+        x = inputs[i]
+        x.data = np.ascontiguousarray(x.data)       # so the flat view below aliases x.data
+        analytic = np.zeros_like(x.data) if x.grad is None else x.grad
+        numeric = np.zeros_like(x.data)
+        flat = x.data.reshape(-1)                   # a view: nudges change x.data in place
+        for k in range(flat.size):
+            kept = flat[k]
+            flat[k] = kept + eps
+            up = float(np.sum(output().data * v))
+            flat[k] = kept - eps
+            down = float(np.sum(output().data * v))
+            flat[k] = kept
+            numeric.reshape(-1)[k] = (up - down) / (2 * eps)
+        bad = np.abs(analytic - numeric) > atol + rtol * np.abs(numeric)
+        if bad.any():
+            worst = np.unravel_index(np.argmax(np.abs(analytic - numeric)), x.data.shape)
+            raise AssertionError(
+                f"gradcheck: input {i} (shape {x.data.shape}) has {int(bad.sum())} wrong gradient entries; "
+                f"worst at index {tuple(int(j) for j in worst)}: backward gives {analytic[worst]:.10g}, "
+                f"finite differences give {numeric[worst]:.10g}")
+    return True

@@ -1,0 +1,166 @@
+"""Module and Parameter: parameters are found by walking a module's attributes, never listed by hand.
+
+A Module's attributes may be Parameters, Modules, or lists/tuples/dicts of Modules; everything else
+is ignored. Assigning one names its parameters by their path, so drawings can label shared weights. Names are dotted paths (`encoder.weight_ih_l0`, `layers.1.weight`), exactly as PyTorch
+spells them, so a state_dict moves between the two unchanged.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A Tensor that requires grad and belongs to a Module; `name` is its module path (for drawings)."""
+
+    __slots__ = ()
+
+    def __init__(self, data, name: str | None = None):
+        super().__init__(data, requires_grad=True, name=name)
+
+
+def _module_items(value, prefix: str):
+    """(name, Module) pairs for a Module or a list/tuple/dict of Modules held in one attribute."""
+    if isinstance(value, Module):
+        yield prefix, value
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            if isinstance(item, Module):
+                yield f"{prefix}.{i}", item
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, Module):
+                yield f"{prefix}.{key}", item
+
+
+class Module:
+    """Base class of every layer: parameter discovery, train/eval mode, dtype, saving and loading."""
+
+    training = True
+
+    def __setattr__(self, key: str, value) -> None:
+        """Attach an attribute; Parameters inside it are named by their dotted path (for drawings)."""
+        if isinstance(value, Parameter):
+            value.name = key
+        else:
+            for path, module in _module_items(value, key):
+                for name, p in module.named_parameters(path):
+                    p.name = name
+        object.__setattr__(self, key, value)
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def forward(self, *args, **kwargs):
+        """The computation of this layer; subclasses define it."""
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def named_children(self) -> Iterator[tuple]:
+        """(attribute path, Module) for the direct sub-modules, in attribute order."""
+        for key, value in vars(self).items():
+            yield from _module_items(value, key)
+
+    def children(self) -> Iterator["Module"]:
+        """The direct sub-modules."""
+        return (m for _, m in self.named_children())
+
+    def modules(self) -> Iterator["Module"]:
+        """This module and every module below it, depth first (iterative)."""
+        stack = [self]
+        while stack:
+            module = stack.pop()
+            yield module
+            stack.extend(reversed(list(module.children())))
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple]:
+        """(dotted name, Parameter) for every parameter of this module and its sub-modules, each once."""
+        seen = set()
+        stack = [(prefix, self)]
+        while stack:
+            path, module = stack.pop()
+            for key, value in vars(module).items():
+                if isinstance(value, Parameter) and value not in seen:
+                    seen.add(value)
+                    yield (f"{path}.{key}" if path else key), value
+            stack.extend(reversed([((f"{path}.{n}" if path else n), m) for n, m in module.named_children()]))
+
+    def parameters(self) -> list:
+        """Every Parameter, in the order of named_parameters()."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to None."""
+        for p in self.parameters():
+            p.grad = None
+
+    def train(self, mode: bool = True) -> "Module":
+        """Training mode (dropout active) for this module and all below it; returns self."""
+        for m in self.modules():
+            m.training = bool(mode)
+        return self
+
+    def eval(self) -> "Module":
+        """Evaluation mode (dropout off); returns self."""
+        return self.train(False)
+
+    def to(self, dtype) -> "Module":
+        """Cast every parameter to float32 or float64 in place (gradients are dropped); returns self."""
+        dtype = np.dtype(dtype)
+        if dtype not in (np.float32, np.float64):
+            raise TypeError(f"Module.to(dtype) expects float32 or float64, got {dtype}")
+        for p in self.parameters():
+            p.data = p.data.astype(dtype)
+            p.grad = None
+        return self
+
+    def state_dict(self) -> dict:
+        """{dotted name: a copy of the parameter's array}."""
+        return {name: p.data.copy() for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: dict, strict: bool = True) -> "Module":
+        """Copy arrays (or Tensors) into the parameters of the same names.
+
+        Every problem is reported at once (missing keys, unexpected keys, shape mismatches) and nothing
+        is changed when it raises. With strict=False, missing and unexpected keys are skipped, but a
+        shape mismatch still raises.
+        """
+        if not isinstance(state, dict):
+            raise TypeError(f"load_state_dict expects a dict of arrays, got {type(state).__name__}")
+        params = dict(self.named_parameters())
+        arrays = {k: np.asarray(v.data if isinstance(v, Tensor) else v) for k, v in state.items()}
+        problems = []
+        if strict:
+            problems += [f"missing key '{k}'" for k in params if k not in arrays]
+            problems += [f"unexpected key '{k}'" for k in arrays if k not in params]
+        problems += [f"'{k}': expected shape {params[k].shape}, got {arrays[k].shape}"
+                     for k in arrays if k in params and arrays[k].shape != params[k].shape]
+        problems += [f"'{k}': expected real numbers, got dtype {arrays[k].dtype}"
+                     for k in arrays if k in params and arrays[k].dtype.kind not in "biuf"]
+        if problems:
+            raise ValueError(f"load_state_dict into {type(self).__name__}: " + "; ".join(problems))
+        for k, arr in arrays.items():
+            if k in params:
+                params[k].data = arr.astype(params[k].data.dtype, copy=True)
+        return self
+
+    def save(self, path: str) -> str:
+        """Write the state_dict to an .npz file; returns the path."""
+        np.savez(path, **self.state_dict())
+        return path if str(path).endswith(".npz") else f"{path}.npz"
+
+    def load(self, path: str, strict: bool = True) -> "Module":
+        """Read an .npz written by save() (never unpickles) and load it; nothing changes if it raises."""
+        with np.load(path, allow_pickle=False) as archive:
+            return self.load_state_dict({k: archive[k] for k in archive.files}, strict=strict)
+
+    def extra_repr(self) -> str:
+        """The constructor arguments shown in repr(); subclasses override."""
+        return ""
+
+    def __repr__(self) -> str:
+        lines = [f"  ({name}): " + repr(m).replace("\n", "\n  ") for name, m in self.named_children()]
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        return head + ("\n" + "\n".join(lines) + "\n)" if lines else ")")

@@ -1,0 +1,117 @@
+"""Value: one Python float on the shared graph machinery (micrograd's engine, made exact and iterative).
+
+Each primitive is its forward followed by its local backward, a closure mapping the output gradient g
+to the gradients of the inputs. Primitives: add, mul, pow by a number, exp, log, tanh, sigmoid, relu.
+Everything else (neg, sub, div and the reflected forms) is composed from them in one line.
+"""
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+from .autograd import Node
+
+
+class Value(Node):
+    """A scalar that records how it was computed, so `backward()` can give d(root)/d(this)."""
+
+    __slots__ = ()
+
+    def __init__(self, data: float, requires_grad: bool = True, name: str | None = None):
+        if isinstance(data, Value):
+            data = data.data
+        if not isinstance(data, Real) or isinstance(data, bool):
+            raise TypeError(f"Value(data) expects a real number, got {type(data).__name__}")
+        self._init_leaf(float(data), requires_grad, name)
+
+    def _own_grad(self, g):
+        return float(g)
+
+    def _seed(self):
+        return 1.0
+
+    @staticmethod
+    def _lift(other) -> "Value":
+        """Turn a Python number into a constant node; Values pass through."""
+        if isinstance(other, Value):
+            return other
+        if isinstance(other, Real) and not isinstance(other, bool):
+            return Value(other, requires_grad=False)
+        raise TypeError(f"Value op expects a Value or a real number, got {type(other).__name__}")
+
+    def __add__(self, other) -> "Value":
+        """out = a + b; da = g, db = g."""
+        other = self._lift(other)
+        return self._child(self.data + other.data, (self, other), lambda g: (g, g), "+")
+
+    def __mul__(self, other) -> "Value":
+        """out = a * b; keeps a and b; da = g * b, db = g * a."""
+        other = self._lift(other)
+        a, b = self.data, other.data
+        return self._child(a * b, (self, other), lambda g: (g * b, g * a), "*")
+
+    def __pow__(self, k) -> "Value":
+        """out = a ** k for a number k; da = g * k * a ** (k - 1)."""
+        if not isinstance(k, Real) or isinstance(k, bool):
+            raise TypeError(f"Value ** k needs a number exponent k, got {type(k).__name__}")
+        a = self.data
+        return self._child(a ** k, (self,), lambda g: (g * k * a ** (k - 1),), f"**{k:g}")
+
+    def exp(self) -> "Value":
+        """out = e^a; keeps out; da = g * out."""
+        e = math.exp(self.data) if self.data < 709.78 else math.inf
+        return self._child(e, (self,), lambda g: (g * e,), "exp")
+
+    def log(self) -> "Value":
+        """out = ln a; keeps a; da = g / a (a = 0 gives -inf and an infinite gradient)."""
+        a = self.data
+        if a < 0:
+            raise ValueError(f"Value.log() of a negative number {a}")
+        out = math.log(a) if a > 0 else -math.inf
+        return self._child(out, (self,), lambda g: (g / a if a else math.copysign(math.inf, g),), "log")
+
+    def tanh(self) -> "Value":
+        """out = tanh a; keeps t = out; da = g * (1 - t*t)."""
+        t = math.tanh(self.data)
+        return self._child(t, (self,), lambda g: (g * (1.0 - t * t),), "tanh")
+
+    def sigmoid(self) -> "Value":
+        """out = 1 / (1 + e^-a) (stable for large |a|); keeps s = out; da = g * s * (1 - s)."""
+        a = self.data
+        s = 1.0 / (1.0 + math.exp(-a)) if a >= 0 else math.exp(a) / (1.0 + math.exp(a))
+        return self._child(s, (self,), lambda g: (g * s * (1.0 - s),), "sigmoid")
+
+    def relu(self) -> "Value":
+        """out = max(a, 0); da = g where a > 0, else 0."""
+        positive = self.data > 0
+        return self._child(self.data if positive else 0.0, (self,),
+                           lambda g: (g if positive else 0.0,), "relu")
+
+    def __neg__(self) -> "Value":
+        return self * -1.0
+
+    def __sub__(self, other) -> "Value":
+        return self + (-self._lift(other))
+
+    def __truediv__(self, other) -> "Value":
+        return self * self._lift(other) ** -1
+
+    def __radd__(self, other) -> "Value":
+        return self._lift(other) + self
+
+    def __rsub__(self, other) -> "Value":
+        return self._lift(other) - self
+
+    def __rmul__(self, other) -> "Value":
+        return self._lift(other) * self
+
+    def __rtruediv__(self, other) -> "Value":
+        return self._lift(other) / self
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __repr__(self) -> str:
+        label = f", name={self.name!r}" if self.name else ""
+        op = f", op={self.op!r}" if self.op else ""
+        return f"Value(data={self.data:.6g}, grad={self.grad if self.grad is None else f'{self.grad:.6g}'}{op}{label})"
