@@ -1,0 +1,145 @@
+"""Training loops from the lectures: truncated BPTT, teacher forcing, and sampling by feedback.
+
+Each takes a `step` function, so it works with any cell, layer or hand-written recurrence:
+    tbptt:            step(x_t, state) -> (loss_t, state)
+    teacher_forcing:  step(token, state) -> (logits, state)     token: (B,) ints or a scalar int
+    sample:           step(token, state) -> (logits, state)
+A state is a Tensor or a tuple of Tensors (an LSTM's (h, c)).
+"""
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from .autograd import no_grad
+from .nn.functional import softmax
+from .rng import default_generator
+from .shape_ops import stack
+from .tensor import Tensor
+
+
+def _states(state) -> tuple:
+    return state if isinstance(state, tuple) else (state,)
+
+
+def _like(template, parts: tuple):
+    return parts if isinstance(template, tuple) else parts[0]
+
+
+def _check_state(state, fn: str) -> None:
+    if not all(isinstance(s, Tensor) for s in _states(state)):
+        raise TypeError(f"{fn}: state must be a Tensor or a tuple of Tensors, got {type(state).__name__}")
+
+
+def tbptt(step, inputs, state, k1: int, k2: int, on_window=None) -> list:
+    """Truncated BPTT(k1, k2): run `step` over `inputs` one item at a time; every k1 steps
+    backpropagate the losses of the last k1 steps through the last k2 steps.
+
+    A shorter last window (when k1 does not divide the length) keeps the same shape: its n steps'
+    losses flow back n + k2 - k1 steps, so k1 = k2 is exactly "detach the state between chunks".
+    Each step starts from a detached copy of the previous state, so at most k2 steps of graph are
+    kept alive (memory does not grow with the sequence). The gradient of a window is exact: the
+    gradient arriving at a step's input state is handed to the previous step's output state, k2 steps
+    back, and no further. k2 > k1 gives overlapping windows; k1 = k2 >= len(inputs) is full BPTT. Gradients accumulate in the
+    parameters; `on_window(window_loss)` is called after each window's backward (step an optimizer and
+    zero the gradients there). Returns the window losses (floats, summed over the window's steps).
+    """
+    for name, k in (("k1", k1), ("k2", k2)):
+        if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
+            raise ValueError(f"tbptt: {name} must be a positive int, got {k!r}")
+    if k2 < k1:
+        raise ValueError(f"tbptt: k2 ({k2}) must be >= k1 ({k1}): the losses of every step in a window "
+                         "must be backpropagated at least to that step")
+    _check_state(state, "tbptt")
+    history = deque(maxlen=k2)            # (input-state leaves, output state, loss) of the last k2 steps
+    window_losses, fresh = [], 0
+    total = len(inputs)
+    for t, x in enumerate(inputs, start=1):
+        leaves = tuple(Tensor(s.data, requires_grad=True) for s in _states(state))
+        loss, state = step(x, _like(state, leaves))
+        _check_state(state, "tbptt step")
+        if not isinstance(loss, Tensor) or loss.size != 1:
+            raise TypeError(f"tbptt: step must return (loss, state) with a 1-element Tensor loss, got {loss!r:.80}")
+        history.append((leaves, _states(state), loss))
+        fresh += 1
+        if fresh == k1 or t == total:
+            window_losses.append(_backward_window(history, fresh, depth=fresh + k2 - k1))
+            fresh = 0
+            if on_window is not None:
+                on_window(window_losses[-1])
+    return window_losses
+
+
+def _backward_window(history, fresh: int, depth: int) -> float:
+    """Backpropagate through the newest `depth` stored steps, newest first; the newest `fresh` add their loss."""
+    carry, window_loss = None, 0.0
+    for age, (leaves, outputs, loss) in zip(range(depth), reversed(history)):
+        terms = [loss] if age < fresh else []
+        window_loss += loss.item() if age < fresh else 0.0
+        terms += [(out * g).sum() for out, g in zip(outputs, carry or ()) if g is not None]
+        if not terms:
+            break                         # no gradient reaches further back
+        root = terms[0]
+        for term in terms[1:]:
+            root = root + term
+        for leaf in leaves:
+            leaf.grad = None
+        root.backward()
+        carry = tuple(leaf.grad for leaf in leaves)
+    return window_loss
+
+
+def _tokens(token):
+    return np.asarray(token.data if isinstance(token, Tensor) else token)
+
+
+def teacher_forcing(step, state, targets, start, ratio: float = 1.0, generator=None):
+    """Run a decoder over len(targets) steps, feeding ground truth or its own predictions.
+
+    At step t the input is `start` for t = 0, then with probability `ratio` the true previous token
+    targets[t-1] (teacher forcing), otherwise the model's own previous prediction (argmax of its
+    logits). ratio = 1.0 always feeds the truth, 0.0 never does. Returns (logits of every step stacked
+    on axis 0, final state).
+    """
+    if not 0.0 <= ratio <= 1.0:
+        raise ValueError(f"teacher_forcing: ratio must be in [0, 1], got {ratio}")
+    targets = _tokens(targets)
+    if targets.ndim == 0 or len(targets) == 0:
+        raise ValueError(f"teacher_forcing: targets must be a non-empty sequence of tokens, got shape {targets.shape}")
+    rng = generator or default_generator()
+    token, outputs = start, []
+    for t in range(len(targets)):
+        logits, state = step(token, state)
+        outputs.append(logits)
+        truth = ratio == 1.0 or (ratio > 0.0 and rng.random() < ratio)
+        token = targets[t] if truth else logits.data.argmax(axis=-1)
+    return stack(outputs, axis=0), state
+
+
+def sample(step, state, start, length: int, temperature: float = 1.0, greedy: bool = False,
+           generator=None) -> list:
+    """Generate `length` tokens, feeding each prediction back in as the next input (no graph is kept).
+
+    Greedy picks the most likely token; otherwise tokens are drawn from softmax(logits / temperature):
+    a low temperature sharpens the distribution, a high one flattens it. Works for a scalar token or a
+    batch of tokens; returns the list of generated tokens (ints or (B,) arrays).
+    """
+    if not isinstance(length, (int, np.integer)) or length < 0:
+        raise ValueError(f"sample: length must be a non-negative int, got {length!r}")
+    if not greedy and not temperature > 0:
+        raise ValueError(f"sample: temperature must be > 0, got {temperature}")
+    rng = generator or default_generator()
+    token, generated = start, []
+    with no_grad():
+        for _ in range(length):
+            logits, state = step(token, state)
+            if greedy:
+                token = logits.data.argmax(axis=-1)
+            else:
+                p = softmax(logits * (1.0 / temperature), axis=-1).data
+                cdf = np.cumsum(p, axis=-1)
+                token = (cdf < rng.random(p.shape[:-1] + (1,)) * cdf[..., -1:]).sum(axis=-1)
+            token = int(token) if np.ndim(token) == 0 else token
+            generated.append(token)
+    return generated
