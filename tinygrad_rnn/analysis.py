@@ -1,0 +1,50 @@
+"""Looking inside BPTT: how big the gradient is at each time step, and why.
+
+After `loss.backward()` every intermediate keeps its gradient, so ||dL/dh_t|| can simply be read off
+the hidden states a loop kept. The reason it shrinks or grows is the product of step Jacobians
+dh_t/dh_k = prod_{j=k+1..t} dh_j/dh_{j-1}; `jacobian` computes it with one backward pass per
+output entry, and its singular values show whether it contracts (vanishing) or expands (exploding).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .autograd import run_backward
+from .tensor import Tensor
+
+
+def grad_norms(states, ord=None) -> np.ndarray:
+    """||dL/dh_t|| for each Tensor in `states` (read from .grad after backward; 0 where none arrived)."""
+    norms = []
+    for t, h in enumerate(states):
+        if not isinstance(h, Tensor):
+            raise TypeError(f"grad_norms: states[{t}] must be a Tensor, got {type(h).__name__}")
+        norms.append(0.0 if h.grad is None else float(np.linalg.norm(h.grad.ravel(), ord=ord)))
+    return np.array(norms)
+
+
+def jacobian(later: Tensor, earlier: Tensor) -> np.ndarray:
+    """d later / d earlier as a (later.size, earlier.size) matrix, row i from a backward pass seeded
+    with the i-th unit vector. `earlier` must be in the graph of `later` and require grad.
+
+    Each pass overwrites the .grad of the graph's nodes: read any gradients you need first.
+    """
+    for name, x in (("later", later), ("earlier", earlier)):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"jacobian: {name} must be a Tensor, got {type(x).__name__}")
+    if not (later.requires_grad and earlier.requires_grad):
+        raise ValueError("jacobian: both Tensors must require grad (earlier must be in later's graph)")
+    rows = np.zeros((later.size, earlier.size), dtype=later.dtype)
+    for i in range(later.size):
+        seed = np.zeros(later.shape, dtype=later.dtype)
+        seed.flat[i] = 1.0
+        earlier.grad = None
+        run_backward(later, seed)
+        if earlier.grad is not None:
+            rows[i] = earlier.grad.ravel()
+    return rows
+
+
+def jacobian_singular_values(later: Tensor, earlier: Tensor) -> np.ndarray:
+    """Singular values of d later / d earlier, largest first: below 1 the map shrinks every direction."""
+    return np.linalg.svd(jacobian(later, earlier), compute_uv=False)
