@@ -6,6 +6,7 @@ spells them, so a state_dict moves between the two unchanged.
 """
 from __future__ import annotations
 
+import zipfile
 from typing import Iterator
 
 import numpy as np
@@ -108,7 +109,10 @@ class Module:
 
     def to(self, dtype) -> "Module":
         """Cast every parameter to float32 or float64 in place (gradients are dropped); returns self."""
-        dtype = np.dtype(dtype)
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"Module.to(dtype) expects float32 or float64, got {dtype!r}") from None
         if dtype not in (np.float32, np.float64):
             raise TypeError(f"Module.to(dtype) expects float32 or float64, got {dtype}")
         for p in self.parameters():
@@ -148,13 +152,27 @@ class Module:
 
     def save(self, path: str) -> str:
         """Write the state_dict to an .npz file; returns the path."""
-        np.savez(path, **self.state_dict())
-        return path if str(path).endswith(".npz") else f"{path}.npz"
+        path = str(path) if str(path).endswith(".npz") else f"{path}.npz"
+        with zipfile.ZipFile(path, "w") as archive:        # np.savez(**state) would clash with its own keywords
+            for name, array in self.state_dict().items():
+                with archive.open(f"{name}.npy", "w") as member:
+                    np.lib.format.write_array(member, array, allow_pickle=False)
+        return path
 
     def load(self, path: str, strict: bool = True) -> "Module":
         """Read an .npz written by save() (never unpickles) and load it; nothing changes if it raises."""
-        with np.load(path, allow_pickle=False) as archive:
-            return self.load_state_dict({k: archive[k] for k in archive.files}, strict=strict)
+        archive = np.load(path, allow_pickle=False)
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise ValueError(f"Module.load: {path} is not an .npz archive written by save()")
+        with archive:
+            state = {}
+            for key in archive.files:
+                try:
+                    state[key] = archive[key]
+                except ValueError:
+                    raise ValueError(f"Module.load: array '{key}' in {path} holds Python objects; "
+                                     "refusing to unpickle it") from None
+        return self.load_state_dict(state, strict=strict)
 
     def extra_repr(self) -> str:
         """The constructor arguments shown in repr(); subclasses override."""

@@ -1,0 +1,66 @@
+"""Gradient clipping, the standard remedy for exploding gradients in recurrent nets.
+
+Norm clipping (Pascanu et al., 2013, the lectures' Algorithm 1) rescales all gradients together when
+their joint norm is too large, so the direction of the step is kept. Element-wise (value) clipping
+clamps every entry on its own. Both change `.grad` in place, between `backward()` and `step()`.
+"""
+from __future__ import annotations
+
+from numbers import Real
+from typing import Iterable, Union
+
+import numpy as np
+
+from ..tensor import Tensor
+
+Params = Union[Tensor, Iterable[Tensor]]
+
+
+def _grads(parameters: Params, fn: str) -> list:
+    """The gradient arrays of a Tensor or an iterable of Tensors; Tensors without a grad are skipped."""
+    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
+    for i, p in enumerate(params):
+        if not isinstance(p, Tensor):
+            raise TypeError(f"{fn}: parameters must be Tensors, got {type(p).__name__} at position {i}")
+    return [p.grad for p in params if p.grad is not None]
+
+
+def _threshold(value, fn: str, arg: str) -> float:
+    """A clipping threshold: a number >= 0 (inf allowed, which means no clipping)."""
+    if not isinstance(value, Real) or isinstance(value, bool):
+        raise TypeError(f"{fn}: {arg} must be a non-negative number, got {type(value).__name__} {value!r}")
+    if not value >= 0:                                     # also rejects nan
+        raise ValueError(f"{fn}: {arg} must be a non-negative number, got {value}")
+    return float(value)
+
+
+def clip_grad_norm_(parameters: Params, max_norm: float, norm_type: float = 2.0) -> float:
+    """Scale all gradients by min(1, max_norm / (total_norm + 1e-6)) in place; returns total_norm.
+
+    total_norm is the p-norm (p = norm_type, which may be float('inf')) of all gradients viewed as
+    one long vector, i.e. the p-norm of the per-parameter p-norms. The 1e-6 and the cap at 1 are
+    PyTorch's: below the threshold the gradients are multiplied by exactly 1. With no gradients the
+    total norm is 0.0. max_norm=inf only measures the norm.
+    """
+    fn = "clip_grad_norm_"
+    max_norm = _threshold(max_norm, fn, "max_norm")
+    if not isinstance(norm_type, Real) or isinstance(norm_type, bool) or not norm_type > 0:
+        raise ValueError(f"{fn}: norm_type must be a positive number or float('inf'), got {norm_type!r}")
+    grads = _grads(parameters, fn)
+    if not grads:
+        return 0.0
+    p = float(norm_type)
+    per_param = [np.linalg.norm(g.ravel(), ord=p) for g in grads]
+    total_norm = float(np.linalg.norm(np.asarray(per_param, dtype=np.float64), ord=p))
+    coefficient = min(max_norm / (total_norm + 1e-6), 1.0)     # max_norm = inf gives exactly 1
+    for g in grads:
+        g *= coefficient                                     # in place: the caller's .grad arrays
+    return total_norm
+
+
+def clip_grad_value_(parameters: Params, clip_value: float) -> None:
+    """Clamp every gradient entry to [-clip_value, clip_value] in place (element-wise clipping)."""
+    fn = "clip_grad_value_"
+    v = _threshold(clip_value, fn, "clip_value")
+    for g in _grads(parameters, fn):
+        np.clip(g, -v, v, out=g)
