@@ -37,22 +37,25 @@ class Node:
 
     def _child(self, data, parents: tuple, backward_fn, op: str):
         """Make the output node of an op; it joins the graph only if some parent needs a gradient."""
-        out = object.__new__(type(self))
+        state = STATE
+        out = object.__new__(self.__class__)
         out.data = data
         out.grad = None
         out.op = op
-        out.scope = STATE.scope
+        out.scope = state.scope
         out.name = None
         out.origin = None
-        if STATE.grad_enabled and any(p.requires_grad for p in parents):
-            out.requires_grad = True
-            out.parents = parents
-            out.backward_fn = backward_fn
-        else:
-            out.requires_grad = False
-            out.parents = ()
-            out.backward_fn = None
-        if STATE.anomaly:
+        out.requires_grad = False
+        out.parents = ()
+        out.backward_fn = None
+        if state.grad_enabled:
+            for p in parents:
+                if p.requires_grad:
+                    out.requires_grad = True
+                    out.parents = parents
+                    out.backward_fn = backward_fn
+                    break
+        if state.anomaly:
             from .anomaly import check_forward
             check_forward(out)
         return out
