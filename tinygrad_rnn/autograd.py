@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 
+import numpy as np
+
 
 class _State:
     """Process-wide switches read by every op: grad mode, the current scope, anomaly checking."""
@@ -129,13 +131,41 @@ def topological_order(root: Node, only_grad: bool = True) -> list:
     return order
 
 
+class IndexedGrad:
+    """A gradient that is zero except for `value` at `index`: what the backward of `x[index]` returns.
+
+    Without it, each `x[t]` of a T-step loop would hand back a full zero array with one slice filled,
+    and summing those would cost O(T) per step, O(T^2) per sequence. The engine instead writes the
+    slice straight into the parent's gradient buffer. `repeats` marks integer-array indices, whose
+    repeated entries must add up (np.add.at) rather than overwrite.
+    """
+
+    __slots__ = ("index", "value", "repeats")
+
+    def __init__(self, index, value, repeats: bool):
+        self.index, self.value, self.repeats = index, value, repeats
+
+    def add_into(self, buffer) -> None:
+        """buffer[index] += value, counting repeated indices once per occurrence."""
+        if self.repeats:
+            np.add.at(buffer, self.index, self.value)
+        else:
+            buffer[self.index] += self.value
+
+
 def run_backward(root: Node, seed) -> None:
-    """Reverse-mode sweep: reset intermediate grads, seed the root, run each local backward once."""
+    """Reverse-mode sweep: reset intermediate grads, seed the root, run each local backward once.
+
+    A parent's first gradient contribution is stored as it is (it may be a read-only broadcast view,
+    or shared with a sibling); a second one makes a private buffer (`owned`), and from then on
+    contributions are added in place.
+    """
     order = topological_order(root)
     for node in order:
         if node.parents:
             node.grad = None
-    _accumulate(root, seed)
+    owned = set()
+    _accumulate(root, seed, owned)
     check = STATE.anomaly
     for node in reversed(order):
         g = node.grad
@@ -147,17 +177,26 @@ def run_backward(root: Node, seed) -> None:
             check_backward(node, grads)
         for parent, pg in zip(node.parents, grads):
             if pg is not None and parent.requires_grad:
-                _accumulate(parent, pg)
+                _accumulate(parent, pg, owned)
 
 
-def _accumulate(node: Node, g) -> None:
-    """Add a gradient contribution: intermediates sum into a new object, leaves in place."""
-    if node.grad is None:
+def _accumulate(node: Node, g, owned: set) -> None:
+    """Add one gradient contribution to `node.grad`; leaves always own their buffer (the user may
+    change it in place), intermediates get one only once a second contribution arrives."""
+    if isinstance(g, IndexedGrad):
+        if node.grad is None:
+            node.grad = np.zeros_like(node.data)
+        elif node.parents and node not in owned:
+            node.grad = np.array(node.grad)
+        owned.add(node)
+        g.add_into(node.grad)
+    elif node.grad is None:
         node.grad = node._own_grad(g) if not node.parents else g
-    elif node.parents:
-        node.grad = node.grad + g
-    else:
+    elif not node.parents or node in owned:
         node.grad += g
+    else:
+        node.grad = node.grad + g
+        owned.add(node)
 
 
 @contextlib.contextmanager

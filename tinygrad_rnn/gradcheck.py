@@ -38,7 +38,8 @@ def gradcheck(fn, *inputs: Tensor, eps: float = 1e-6, atol: float = 1e-6, rtol: 
     (out * v).sum().backward()
     for i in checked:
         x = inputs[i]
-        x.data = np.ascontiguousarray(x.data)       # so the flat view below aliases x.data
+        x.data = np.require(x.data, requirements="CW")  # contiguous and writable (0-d stays 0-d), so the
+                                                        # flat view below aliases x.data
         analytic = np.zeros_like(x.data) if x.grad is None else x.grad
         numeric = np.zeros_like(x.data)
         flat = x.data.reshape(-1)                   # a view: nudges change x.data in place

@@ -55,6 +55,8 @@ class Value(Node):
         if not isinstance(k, Real) or isinstance(k, bool):
             raise TypeError(f"Value ** k needs a number exponent k, got {type(k).__name__}")
         a = self.data
+        if a < 0 and not float(k).is_integer():
+            raise ValueError(f"Value ** k: a negative base {a} to the non-integer power {k} is not a real number")
         return self._child(a ** k, (self,), lambda g: (g * k * a ** (k - 1),), f"**{k:g}")
 
     def exp(self) -> "Value":

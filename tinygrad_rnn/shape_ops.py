@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .autograd import IndexedGrad
 from .tensor import Tensor, unbroadcast
 
 
@@ -79,16 +80,7 @@ def getitem(x: Tensor, index) -> Tensor:
         raise IndexError(f"Tensor index {index!r} is invalid for shape {x.data.shape}: {err}") from None
     parts = index if isinstance(index, tuple) else (index,)
     advanced = any(isinstance(p, np.ndarray) and p.dtype.kind != "b" for p in parts)
-    shape, dtype = x.data.shape, x.data.dtype
-
-    def backward(g):
-        full = np.zeros(shape, dtype=dtype)
-        if advanced:
-            np.add.at(full, index, g)       # an element picked twice gets both gradients
-        else:
-            full[index] = g
-        return (full,)
-    return x._child(np.asarray(out), (x,), backward, "index")
+    return x._child(np.asarray(out), (x,), lambda g: (IndexedGrad(index, g, repeats=advanced),), "index")
 
 
 def astype(x: Tensor, dtype) -> Tensor:

@@ -43,6 +43,7 @@ class Tensor(Node):
     """
 
     __slots__ = ()
+    __array_ufunc__ = None      # `ndarray + Tensor` defers to Tensor.__radd__ instead of making an object array
 
     def __init__(self, data, requires_grad: bool = False, name: str | None = None):
         self._init_leaf(as_float_array(data), requires_grad, name)
@@ -132,6 +133,7 @@ class Tensor(Node):
         """out = a ** k for a number k; da = g * k * a ** (k - 1)."""
         if not isinstance(k, (Real, np.generic)) or isinstance(k, bool):
             raise TypeError(f"Tensor ** k needs a number exponent k, got {type(k).__name__}")
+        k = k.item() if isinstance(k, np.generic) else k    # a Python number keeps float32 float32
         a = self.data
         return self._unary(a ** k, lambda: k * a ** (k - 1), f"pow{k:g}")
 
@@ -170,10 +172,13 @@ class Tensor(Node):
         return self._unary(t, lambda: 1 - t * t, "tanh")
 
     def sigmoid(self):
-        """out = 1 / (1 + e^-a), computed stably for large |a|; keeps s = out; da = g * s * (1 - s)."""
-        a = self.data
-        e = np.exp(-np.abs(a))                      # never overflows
-        s = np.where(a >= 0, 1 / (1 + e), e / (1 + e))
+        """out = 1 / (1 + e^-a); keeps s = out; da = g * s * (1 - s).
+
+        Accurate for every a: for a << 0, e^-a overflows to inf and s becomes exactly 0, and no
+        subtraction ever cancels (unlike the tanh-based form, which loses the tail's relative precision).
+        """
+        with np.errstate(over="ignore"):
+            s = 1 / (1 + np.exp(-self.data))
         return self._unary(s, lambda: s * (1 - s), "sigmoid")
 
     def relu(self):
@@ -190,17 +195,17 @@ class Tensor(Node):
         return self._child(out, (self,), lambda g: (shape_ops.expand_reduced(g, shape, axes, keepdims),), "sum")
 
     def mean(self, axis=None, keepdims: bool = False):
-        """Mean over `axis`: the sum divided by the number of elements reduced."""
+        """Mean over `axis`: the sum divided by the number of elements reduced (nan over none, as numpy)."""
         axes = shape_ops.normalize_axes(axis, self.data.ndim, "mean")
         count = int(np.prod([self.data.shape[i] for i in axes])) if axes else 1
-        return self.sum(axis, keepdims) * (1.0 / max(count, 1))
+        return self.sum(axis, keepdims) * (1.0 / count if count else float("nan"))
 
     def max(self, axis=None, keepdims: bool = False):
         """Maximum over `axis`; the gradient goes to the maximal entries, split evenly among ties."""
         axes = shape_ops.normalize_axes(axis, self.data.ndim, "max")
         a, shape = self.data, self.data.shape
-        if a.size == 0:
-            raise ValueError(f"max() of an empty Tensor of shape {shape}")
+        if any(shape[i] == 0 for i in axes):
+            raise ValueError(f"max(axis={axis}) reduces over an empty axis of shape {shape}")
         top = a.max(axis=axes, keepdims=True)
         out = np.asarray(top if keepdims else top.reshape([n for i, n in enumerate(shape) if i not in axes]))
 

@@ -1,6 +1,12 @@
 """Neural-network building blocks: Module/Parameter, layers, recurrent cells and sequence layers."""
 from . import functional, utils
+from .cell import RecurrentCell
+from .gru_cell import GRUCell
 from .layers import Dropout, Embedding, Linear, Sequential
+from .lstm_cell import LSTMCell
 from .module import Module, Parameter
+from .recurrent import GRU, LSTM, RNN, RecurrentLayer
+from .rnn_cell import RNNCell
 
-__all__ = ["functional", "utils", "Module", "Parameter", "Linear", "Embedding", "Dropout", "Sequential"]
+__all__ = ["functional", "utils", "Module", "Parameter", "Linear", "Embedding", "Dropout", "Sequential",
+           "RecurrentCell", "RNNCell", "LSTMCell", "GRUCell", "RecurrentLayer", "RNN", "LSTM", "GRU"]

@@ -14,8 +14,7 @@ import numpy as np
 from ..rng import default_generator
 from ..tensor import Tensor
 from . import functional as F
-from .cell import check_positive_int
-from .module import Module, Parameter
+from .module import Module, Parameter, check_positive_int
 
 
 class Linear(Module):

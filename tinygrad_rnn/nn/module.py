@@ -14,6 +14,13 @@ import numpy as np
 from ..tensor import Tensor
 
 
+def check_positive_int(owner: str, **sizes) -> None:
+    """Raise ValueError naming `owner` and the argument unless every size is a positive int."""
+    for name, value in sizes.items():
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
+            raise ValueError(f"{owner}: {name} must be a positive int, got {value!r}")
+
+
 class Parameter(Tensor):
     """A Tensor that requires grad and belongs to a Module; `name` is its module path (for drawings)."""
 

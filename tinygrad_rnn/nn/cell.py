@@ -1,0 +1,112 @@
+"""RecurrentCell: what every recurrent cell shares, and what the sequence layers rely on.
+
+A cell computes one time step. Its gates' pre-activations are affine in the input x and in the
+previous hidden state h, with PyTorch's packed layout: the G gates' weights are stacked row-wise into
+`weight_ih` (G*H, I) and `weight_hh` (G*H, H), biases `bias_ih`, `bias_hh` (G*H,). A step is split in
+two so the sequence layers can batch the input part over all time steps at once:
+
+    project(x)           the input part, x @ W_ih^T + bias (one matmul; works for (I,), (B, I), (N, I))
+    step(x_proj, state)  everything else: the recurrent matmul h @ W_hh^T and the gate equations
+
+and `forward(x, state) = step(project(x), state)`. A new cell plugs into `RecurrentLayer` by
+subclassing this, setting `num_gates` (via __init__), `state_names`, and writing `step`.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..rng import default_generator
+from ..tensor import Tensor
+from .module import Module, Parameter, check_positive_int
+
+
+class RecurrentCell(Module):
+    """Base class of RNNCell, LSTMCell, GRUCell: packed parameters, the input projection, state checks.
+
+    Subclass contract: `state_names` names the state tensors, hidden state first ("h",) or ("h", "c");
+    a cell with one state tensor passes it around bare, with several as a tuple; `step(x_proj, state)`
+    returns the new state in the same form. Every parameter is drawn from uniform(-1/sqrt(H), 1/sqrt(H))
+    with tinygrad_rnn.rng.default_generator(), biases included (as PyTorch does), in creation order.
+    """
+
+    state_names: tuple = ("h",)
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, num_gates: int = 1):
+        owner = type(self).__name__
+        check_positive_int(owner, input_size=input_size, hidden_size=hidden_size)
+        self.input_size, self.hidden_size = int(input_size), int(hidden_size)
+        self.bias, self.num_gates = bool(bias), num_gates
+        rows = num_gates * self.hidden_size
+        self.weight_ih = self.new_parameter(rows, self.input_size)       # (G*H, I)
+        self.weight_hh = self.new_parameter(rows, self.hidden_size)      # (G*H, H)
+        self.bias_ih = self.new_parameter(rows) if bias else None        # (G*H,)
+        self.bias_hh = self.new_parameter(rows) if bias else None        # (G*H,)
+
+    def new_parameter(self, *shape: int) -> Parameter:
+        """A float64 Parameter drawn from uniform(-1/sqrt(H), 1/sqrt(H)) (PyTorch's recurrent init)."""
+        bound = 1.0 / math.sqrt(self.hidden_size)
+        return Parameter(default_generator().uniform(-bound, bound, size=shape))
+
+    @property
+    def num_states(self) -> int:
+        """How many state tensors a step carries (1: h; 2: (h, c))."""
+        return len(self.state_names)
+
+    def input_bias(self) -> Tensor | None:
+        """The bias added in project(): b_ih + b_hh, both folded in once (GRU keeps b_hh recurrent)."""
+        return self.bias_ih + self.bias_hh if self.bias else None
+
+    def project(self, x: Tensor) -> Tensor:
+        """x @ W_ih^T + input_bias(): the input part of every gate's pre-activation, (..., G*H)."""
+        a = x @ self.weight_ih.T
+        bias = self.input_bias()
+        return a if bias is None else a + bias
+
+    def split_gates(self, a: Tensor) -> list:
+        """The G gate blocks of a packed pre-activation (..., G*H), each (..., H), in row order."""
+        H = self.hidden_size
+        return [a[..., k * H:(k + 1) * H] for k in range(self.num_gates)]
+
+    def step(self, x_proj: Tensor, state):
+        """One time step from the projected input (..., G*H) and the previous state; subclasses define it."""
+        raise NotImplementedError(f"{type(self).__name__} does not define step()")
+
+    def init_state(self, batch: int | None = None, dtype=np.float64):
+        """The zero state: (batch, H) per state tensor, or (H,) for an unbatched input (batch=None)."""
+        shape = (self.hidden_size,) if batch is None else (batch, self.hidden_size)
+        zeros = tuple(Tensor(np.zeros(shape, dtype=dtype)) for _ in self.state_names)
+        return zeros[0] if self.num_states == 1 else zeros
+
+    def forward(self, x: Tensor, state=None):
+        """One step from x (B, I) or unbatched (I,); state None means zeros. Returns the new state."""
+        owner = type(self).__name__
+        x = x if isinstance(x, Tensor) else Tensor(x)
+        if x.ndim not in (1, 2) or x.shape[-1] != self.input_size:
+            raise ValueError(f"{owner} expected input of shape (B, {self.input_size}) or unbatched "
+                             f"({self.input_size},), got {x.shape}")
+        batch = x.shape[0] if x.ndim == 2 else None
+        state = self.init_state(batch, x.dtype) if state is None else state
+        self.check_state(state, batch)
+        return self.step(self.project(x), state)
+
+    def check_state(self, state, batch: int | None) -> None:
+        """Raise a clear error unless `state` has this cell's form and shape (B, H), or (H,) unbatched."""
+        owner, names = type(self).__name__, self.state_names
+        parts = (state,) if self.num_states == 1 else state
+        form = names[0] if self.num_states == 1 else "(" + ", ".join(names) + ")"
+        if self.num_states > 1 and (not isinstance(state, (tuple, list)) or len(state) != self.num_states):
+            raise TypeError(f"{owner} expected state to be a tuple {form} of {self.num_states} Tensors, "
+                            f"got {type(state).__name__}")
+        expected = (self.hidden_size,) if batch is None else (batch, self.hidden_size)
+        meaning = "(hidden_size,)" if batch is None else "(batch, hidden_size)"
+        for name, part in zip(names, parts):
+            if not isinstance(part, Tensor):
+                raise TypeError(f"{owner} expected state {name} to be a Tensor, got {type(part).__name__}")
+            if part.shape != expected:
+                raise ValueError(f"{owner} expected state {name} of shape {expected} {meaning}, "
+                                 f"got {part.shape}")
+
+    def extra_repr(self) -> str:
+        return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias else ", bias=False")

@@ -1,0 +1,225 @@
+"""Sequence layers: a recurrent cell unrolled over time, stacked in layers, optionally run both ways.
+
+`RecurrentLayer` does the unrolling once for any cell; `RNN`, `LSTM` and `GRU` only say which cell.
+The graph is built from Tensor ops only, so backpropagation through time is the generic backward().
+Semantics, shapes and parameter names follow PyTorch's nn.RNN / nn.LSTM / nn.GRU, so a state_dict
+moves between the two unchanged.
+"""
+from __future__ import annotations
+
+import functools
+from numbers import Real
+from typing import Callable
+
+import numpy as np
+
+from ..autograd import scope
+from ..shape_ops import concatenate, stack, where
+from ..tensor import Tensor
+from .cell import RecurrentCell
+from .functional import dropout as dropout_fn
+from .gru_cell import GRUCell
+from .lstm_cell import LSTMCell
+from .module import Module, check_positive_int
+from .rnn_cell import RNNCell
+
+
+def _parts(state) -> tuple:
+    """A cell state as a tuple of Tensors (a bare h becomes (h,))."""
+    return state if isinstance(state, tuple) else (state,)
+
+
+def _join(parts: tuple):
+    """The inverse of _parts: one Tensor stays bare, several stay a tuple."""
+    return parts[0] if len(parts) == 1 else tuple(parts)
+
+
+class RecurrentLayer(Module):
+    """`num_layers` stacked layers of cells made by `cell_factory(input_size, hidden_size, bias)`,
+    each unrolled over the sequence, forwards and (if bidirectional) backwards.
+
+    forward(x, hx=None, lengths=None) -> (output, h_n), or (output, (h_n, c_n)) for a two-state cell:
+        x        (T, B, I), or (B, T, I) with batch_first, or unbatched (T, I)
+        hx       initial states, each (L*D, B, H) (unbatched: (L*D, H)); None means zeros; index
+                 k * D + d is layer k, direction d (0 forward, 1 reverse); a tuple for (h, c) cells
+        lengths  B positive ints <= T (list, ndarray or Tensor, any order): sequence b is x[:lengths[b], b]
+        output   (T, B, D*H) (batch_first: (B, T, D*H)): the last layer's h_t, forward then reverse
+                 halves on the feature axis; zero past each sequence's end
+        h_n      (L*D, B, H) the last state of every layer and direction (each sequence's own last step)
+    where T is the sequence length, B the batch size, I = input_size, H = hidden_size, L = num_layers,
+    D = 2 if bidirectional else 1. Layer k > 0 reads layer k-1's output, through dropout in training.
+
+    Parameters are the cells' own Parameter objects, registered under PyTorch's names: a cell's
+    `weight_ih` becomes `weight_ih_l{k}` (suffix `_reverse` for the backward direction). Scopes: each
+    layer runs in `scope(f"{class name}.l{k}")`, each direction in "forward" or "reverse" inside it, each
+    step in f"t={t}" (t the 1-based position, also when visited backwards).
+    """
+
+    def __init__(self, cell_factory: Callable[..., RecurrentCell], input_size: int, hidden_size: int,
+                 num_layers: int = 1, bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False):
+        name = type(self).__name__
+        check_positive_int(name, input_size=input_size, hidden_size=hidden_size, num_layers=num_layers)
+        if not isinstance(dropout, Real) or not 0.0 <= dropout <= 1.0:
+            raise ValueError(f"{name}: dropout must be a probability in [0, 1], got {dropout!r}")
+        self.input_size, self.hidden_size, self.num_layers = int(input_size), int(hidden_size), int(num_layers)
+        self.bias, self.batch_first, self.dropout = bool(bias), bool(batch_first), float(dropout)
+        self.bidirectional = bool(bidirectional)
+        D = self.num_directions
+        self.cells = [cell_factory(self.input_size if k == 0 else D * self.hidden_size, self.hidden_size, self.bias)
+                      for k in range(self.num_layers) for _ in range(D)]          # index k * D + d, as hx
+        for index, cell in enumerate(self.cells):
+            suffix = f"_l{index // D}" + ("_reverse" if index % D else "")
+            for key, p in cell.named_parameters():
+                setattr(self, key + suffix, p)       # the same Parameter, under its PyTorch name
+
+    @property
+    def num_directions(self) -> int:
+        """D: 2 if bidirectional, else 1."""
+        return 2 if self.bidirectional else 1
+
+    def forward(self, x: Tensor, hx=None, lengths=None):
+        """Run the whole stack over the sequence; see the class docstring for shapes."""
+        x = x if isinstance(x, Tensor) else Tensor(x)
+        batched = self._check_input(x)
+        T, H, D = x.shape[1 if self.batch_first and batched else 0], self.hidden_size, self.num_directions
+        if not batched:
+            x = x.reshape(T, 1, self.input_size)                                   # a batch of one
+        elif self.batch_first:
+            x = x.transpose(1, 0, 2)                                               # (T, B, I)
+        B = x.shape[1]
+        states = self._initial_states(hx, B, batched, x.dtype)
+        valid = None if lengths is None else self._valid_steps(lengths, T, B)     # (T, B, 1) bool
+        finals = []
+        for k in range(self.num_layers):
+            with scope(f"{type(self).__name__}.l{k}"):
+                outputs = []
+                for d, direction in enumerate(("forward", "reverse")[:D]):
+                    with scope(direction):
+                        out, final = self._unroll(self.cells[k * D + d], x, states[k * D + d], valid, d == 1)
+                    outputs.append(out)
+                    finals.append(final)
+                x = outputs[0] if D == 1 else concatenate(outputs, axis=2)         # (T, B, D*H): next input
+                if self.dropout and k < self.num_layers - 1:
+                    x = dropout_fn(x, self.dropout, training=self.training)
+        last = tuple(stack(list(column), axis=0) for column in zip(*map(_parts, finals)))  # each (L*D, B, H)
+        if not batched:
+            x = x.reshape(T, D * H)
+            last = tuple(s.reshape(len(finals), H) for s in last)
+        elif self.batch_first:
+            x = x.transpose(1, 0, 2)                                               # (B, T, D*H)
+        return x, _join(last)
+
+    def _unroll(self, cell: RecurrentCell, x: Tensor, state, valid, reverse: bool):
+        """One layer, one direction: (T, B, H) outputs and the final state. Past a sequence's end
+        (valid false) the state is carried unchanged and the output is zero."""
+        T, B, I = x.shape
+        x_proj = cell.project(x.reshape(T * B, I)).reshape(T, B, -1)              # all steps, one matmul
+        outputs = [None] * T
+        for t in (reversed(range(T)) if reverse else range(T)):
+            with scope(f"t={t + 1}"):
+                new = cell.step(x_proj[t], state)
+                if valid is None or valid[t].all():
+                    state = new
+                    outputs[t] = _parts(new)[0]
+                else:
+                    keep = valid[t]                                                # (B, 1)
+                    state = _join(tuple(where(keep, n, o) for n, o in zip(_parts(new), _parts(state))))
+                    outputs[t] = where(keep, _parts(new)[0], 0.0)
+        return stack(outputs, axis=0), state
+
+    def _check_input(self, x: Tensor) -> bool:
+        """Raise a clear error unless x is (T, B, I) / (B, T, I) or unbatched (T, I); True if batched."""
+        name, I, shape = type(self).__name__, self.input_size, x.shape
+        if x.ndim == 2:
+            expected = f"{name} expected input of shape (T, {I}) (unbatched)"
+        else:
+            layout = f"(B, T, {I})" if self.batch_first else f"(T, B, {I})"
+            expected = f"{name} expected input of shape {layout} with batch_first={self.batch_first}"
+        if x.ndim not in (2, 3):
+            raise ValueError(f"{expected}, got {shape}: {x.ndim} dimensions, need 3 (or 2 if unbatched)")
+        if shape[-1] != I:
+            raise ValueError(f"{expected}, got {shape}: feature size {shape[-1]} != input_size {I}")
+        if 0 in shape:
+            raise ValueError(f"{expected}, got {shape}: the sequence length and batch size must be positive")
+        return x.ndim == 3
+
+    def _initial_states(self, hx, B: int, batched: bool, dtype) -> list:
+        """hx split into one cell state per (layer, direction), index k * D + d; zeros when hx is None."""
+        if hx is None:
+            return [cell.init_state(B, dtype) for cell in self.cells]
+        name, names, n = type(self).__name__, self.cells[0].state_names, self.cells[0].num_states
+        if n > 1 and (not isinstance(hx, (tuple, list)) or len(hx) != n):
+            form = "(" + ", ".join(f"{s}_0" for s in names) + ")"
+            raise TypeError(f"{name} expected hx to be a tuple {form} of {n} Tensors, got {type(hx).__name__}")
+        LD, H = len(self.cells), self.hidden_size
+        expected, layout = ((LD, B, H), "(L*D, B, H)") if batched else ((LD, H), "(L*D, H)")
+        parts = (hx,) if n == 1 else tuple(hx)
+        for s, part in zip(names, parts):
+            if not isinstance(part, Tensor):
+                raise TypeError(f"{name} expected {s}_0 in hx to be a Tensor, got {type(part).__name__}")
+            if part.shape != expected:
+                raise ValueError(f"{name} expected {s}_0 in hx of shape {layout} = {expected} "
+                                 f"(num_layers * num_directions, batch, hidden_size), got {part.shape}")
+        if not batched:
+            parts = tuple(p.reshape(LD, 1, H) for p in parts)
+        return [_join(tuple(p[i] for p in parts)) for i in range(LD)]
+
+    def _valid_steps(self, lengths, T: int, B: int) -> np.ndarray:
+        """(T, B, 1) bool: is step t inside sequence b? Checks lengths: B positive integers <= T."""
+        name = type(self).__name__
+        arr = np.asarray(lengths.data if isinstance(lengths, Tensor) else lengths)
+        if arr.ndim != 1 or arr.shape[0] != B:
+            raise ValueError(f"{name} expected lengths of shape ({B},) (one per sequence in the batch), "
+                             f"got shape {arr.shape}")
+        if arr.dtype.kind not in "iu":
+            if arr.dtype.kind != "f" or not np.all(arr == np.round(arr)):
+                raise TypeError(f"{name} expected integer lengths, got {arr.tolist()} (dtype {arr.dtype})")
+            arr = arr.astype(np.int64)
+        if (arr <= 0).any():
+            raise ValueError(f"{name} expected positive lengths, got {arr.tolist()}")
+        if (arr > T).any():
+            raise ValueError(f"{name} expected lengths <= T = {T} (the padded sequence length), got {arr.tolist()}")
+        return (np.arange(T)[:, None] < arr[None, :])[:, :, None]
+
+    def extra_repr(self) -> str:
+        flags = [f"num_layers={self.num_layers}"] if self.num_layers != 1 else []
+        flags += [f"{k}={getattr(self, k)!r}" for k, default in
+                  (("bias", True), ("batch_first", False), ("dropout", 0.0), ("bidirectional", False))
+                  if getattr(self, k) != default]
+        return ", ".join([f"{self.input_size}, {self.hidden_size}"] + flags)
+
+
+class RNN(RecurrentLayer):
+    """Elman RNN layers (RNNCell with tanh or relu) unrolled over time; see RecurrentLayer for shapes.
+    Per layer and direction h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)."""
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh",
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False):
+        self.nonlinearity = nonlinearity
+        super().__init__(functools.partial(RNNCell, nonlinearity=nonlinearity), input_size, hidden_size,
+                         num_layers, bias, batch_first, dropout, bidirectional)
+
+
+class LSTM(RecurrentLayer):
+    """LSTM layers (LSTMCell, any variant) unrolled over time; returns (output, (h_n, c_n)). See
+    RecurrentLayer for shapes and LSTMCell for the equations; 'peephole' adds weight_ci_l{k} etc."""
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 variant: str = "standard"):
+        self.variant = variant
+        super().__init__(functools.partial(LSTMCell, variant=variant), input_size, hidden_size,
+                         num_layers, bias, batch_first, dropout, bidirectional)
+
+
+class GRU(RecurrentLayer):
+    """GRU layers (GRUCell, PyTorch's reset_after=True or the 2014 form) unrolled over time; see
+    RecurrentLayer for shapes and GRUCell for the equations."""
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 reset_after: bool = True):
+        self.reset_after = bool(reset_after)
+        super().__init__(functools.partial(GRUCell, reset_after=reset_after), input_size, hidden_size,
+                         num_layers, bias, batch_first, dropout, bidirectional)

@@ -1,0 +1,38 @@
+"""The look of a drawing: Graphviz attributes for the graph, boxes, nodes and each kind of arrow.
+
+The readable preset lays out steps left to right in time order with each step's ops top to bottom:
+`newrank` lets rank constraints cross the step boxes, the parameters sit alone on the top rank, and
+hidden-state arrows are bold and `constraint=false` so they do not push later steps further down.
+A low `mclimit` keeps the crossing minimiser short, which keeps the boxes in the order given. The
+plain preset (the fallback when dot fails on the readable one) keeps the boxes and drops the rest.
+"""
+FONT = "Helvetica"
+
+READABLE = {"rankdir": "TB", "newrank": "true", "mclimit": "0.05", "nodesep": "0.18", "ranksep": "0.3",
+            "fontname": FONT, "fontsize": "11", "outputorder": "edgesfirst", "bgcolor": "white"}
+PLAIN = {"rankdir": "TB", "fontname": FONT, "fontsize": "11", "bgcolor": "white"}
+SCALAR = {"rankdir": "LR"}                        # a step-less Value graph reads left to right (micrograd)
+
+NODE = {"shape": "box", "style": "rounded,filled", "fillcolor": "white", "fontname": FONT,
+        "fontsize": "10", "margin": "0.07,0.03", "height": "0.3", "penwidth": "0.8"}
+EDGE = {"arrowsize": "0.6", "penwidth": "0.8", "color": "#555555", "fontname": FONT, "fontsize": "9"}
+
+PARAM = {"shape": "box", "style": "filled", "color": "#3f6fb0", "penwidth": "1.4", "fillcolor": "#dde8f6"}
+LEAF = {"style": "rounded,filled,dashed"}
+CELL = {"penwidth": "1.2", "margin": "0.12,0.06"}
+VALUE = {"shape": "plain"}                      # the HTML table draws the record itself
+VALUE_OP = {"shape": "ellipse", "style": "filled", "fillcolor": "#eeeeee", "margin": "0.02,0.01",
+            "height": "0.25", "width": "0.3"}
+
+ARROW = {"state": {"penwidth": "2.4", "color": "#222222", "arrowsize": "0.8", "constraint": "false"},
+         "param": {"color": "#7d9ccb", "penwidth": "0.6", "arrowsize": "0.5"},
+         "data": {}}
+SELF_LOOP = {"penwidth": "2.4", "color": "#222222", "arrowsize": "0.8"}
+
+STEP_BOX = {"style": "rounded,filled", "fillcolor": "#f4f4f4", "color": "#b8b8b8", "fontsize": "11",
+            "labeljust": "c", "margin": "6"}
+GROUP_BOX = {"style": "rounded,dashed", "color": "#8c8c8c", "fontsize": "12", "labeljust": "l",
+             "margin": "10", "fillcolor": "white"}
+BARE_BOX = {"peripheries": "0", "margin": "4"}
+HIDDEN = {"style": "invis"}
+ANCHOR = {"shape": "point", "style": "invis", "width": "0", "height": "0", "label": ""}
