@@ -1,0 +1,129 @@
+"""Shared test helpers: one-line op checks against independent oracles, and hypothesis shape strategies.
+
+An op under test is an `Op`: a function that works on Tensors (and, when no separate reference is
+given, on numpy arrays too, since `a + b`, `a.sum(axis=1)` and `a[idx]` read the same for both).
+`check_op` asserts that the forward equals numpy's and that backward agrees with central differences
+(tr.gradcheck, float64); `check_float32` asserts that float32 stays float32 on every node, data and
+gradient. `check_value_op` does the same for Values against plain `math`.
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+from hypothesis import settings, strategies as st
+from hypothesis.extra import numpy as hnp
+
+import tinygrad_rnn as tr
+from tinygrad_rnn.autograd import topological_order
+
+# Property tests stay fast: few examples each; no per-example deadline, since timings vary with the
+# drawn shapes and with machine load.
+FAST = settings(max_examples=30, deadline=None)
+
+seeds = st.integers(0, 2**32 - 1)
+
+
+class Op:
+    """An op to check: `fn` on Tensors, `ref` on numpy arrays (None: `fn` itself works on arrays).
+
+    `domains` gives each input's range ("any", "positive" or "nonzero"; missing entries mean "any");
+    inputs listed in `const` are handed to `fn` as plain arrays, which checks the reflected forms.
+    """
+
+    def __init__(self, fn: Callable, ref: Callable | None = None, domains: tuple = (), const: tuple = ()):
+        self.fn, self.ref, self.domains, self.const = fn, ref or fn, domains, const
+
+    def domain(self, i: int) -> str:
+        """The range input i is drawn from."""
+        return self.domains[i] if i < len(self.domains) else "any"
+
+
+def sample(shape: tuple, seed: int, domain: str = "any") -> np.ndarray:
+    """Random float64 entries: 'any' in [-2, 2], 'positive' in [0.5, 2], 'nonzero' in +-[0.5, 2]."""
+    rng = np.random.default_rng(seed)
+    if domain == "any":
+        return rng.uniform(-2.0, 2.0, shape)
+    magnitude = rng.uniform(0.5, 2.0, shape)
+    return magnitude if domain == "positive" else magnitude * rng.choice([-1.0, 1.0], shape)
+
+
+def _arrays(op: Op, shapes, seed: int) -> list:
+    return [sample(s, seed + i, op.domain(i)) for i, s in enumerate(shapes)]
+
+
+def _split(op: Op, arrays: list, dtype) -> tuple:
+    """Tensors for the differentiable inputs, and `call(*tensors)` that slots the constants back in."""
+    tensors = [tr.Tensor(a.astype(dtype), requires_grad=True) for i, a in enumerate(arrays) if i not in op.const]
+
+    def call(*ts):
+        it = iter(ts)
+        return op.fn(*[a.astype(dtype) if i in op.const else next(it) for i, a in enumerate(arrays)])
+    return tensors, call
+
+
+def check_op(op: Op, shapes, seed: int) -> None:
+    """The forward equals numpy to round-off and every input's gradient passes central differences."""
+    arrays = _arrays(op, shapes, seed)
+    tensors, call = _split(op, arrays, np.float64)
+    out = call(*tensors)
+    expected = np.asarray(op.ref(*[a.copy() for a in arrays]))
+    assert isinstance(out, tr.Tensor) and out.shape == expected.shape
+    np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-12)
+    assert tr.gradcheck(call, *tensors)
+
+
+def check_float32(op: Op, shapes, seed: int) -> None:
+    """On float32 inputs every node of the graph holds float32 data and a float32 gradient."""
+    tensors, call = _split(op, _arrays(op, shapes, seed), np.float32)
+    out = call(*tensors)
+    out.backward(np.ones(out.shape, dtype=np.float32))
+    for node in topological_order(out):
+        assert node.data.dtype == np.float32, f"op {node.op!r} made {node.data.dtype} data"
+        assert node.grad.dtype == np.float32, f"op {node.op!r} got a {node.grad.dtype} gradient"
+
+
+def check_value_op(fn: Callable, ref: Callable, xs: list, h: float = 1e-6) -> None:
+    """Value forward equals `ref` on floats; each input's grad equals ref's central difference."""
+    values = [tr.Value(x) for x in xs]
+    out = fn(*values)
+    assert isinstance(out, tr.Value)
+    assert math.isclose(out.data, ref(*xs), rel_tol=1e-12, abs_tol=1e-12)
+    out.backward()
+    for i, v in enumerate(values):
+        up = ref(*[x + h if j == i else x for j, x in enumerate(xs)])
+        down = ref(*[x - h if j == i else x for j, x in enumerate(xs)])
+        assert math.isclose(v.grad, (up - down) / (2 * h), rel_tol=1e-6, abs_tol=1e-6), f"input {i}"
+
+
+def shapes(min_dims: int = 0, min_side: int = 0) -> st.SearchStrategy:
+    """One array shape of up to 3 axes of up to 3 entries (0-d, size-1 and size-0 axes included)."""
+    return hnp.array_shapes(min_dims=min_dims, max_dims=3, min_side=min_side, max_side=3)
+
+
+def broadcast_shapes(n: int = 2, min_side: int = 0, max_dims: int = 3) -> st.SearchStrategy:
+    """A tuple of `n` shapes that broadcast together: size-1 axes, rank differences, 0-d scalars."""
+    return hnp.mutually_broadcastable_shapes(
+        num_shapes=n, min_dims=0, max_dims=max_dims, min_side=min_side, max_side=3).map(lambda b: b.input_shapes)
+
+
+@st.composite
+def axes(draw, ndim: int):
+    """A reduction `axis` for `ndim` axes: None, an int (maybe negative) or a tuple of distinct axes."""
+    if ndim == 0:
+        return draw(st.sampled_from([None, ()]))
+    one = st.integers(-ndim, ndim - 1)
+    several = st.lists(st.integers(0, ndim - 1), unique=True, max_size=ndim).flatmap(
+        lambda picked: st.tuples(*[st.sampled_from([a, a - ndim]) for a in picked]))
+    return draw(st.one_of(st.none(), one, several))
+
+
+@st.composite
+def matmul_shapes(draw) -> tuple:
+    """Operand shapes (a, b) for `a @ b`: each 1-D, or matrices behind broadcast batch axes."""
+    batch_a, batch_b = draw(broadcast_shapes(2, min_side=1, max_dims=2))
+    n, k, m = draw(st.tuples(*[st.integers(1, 3)] * 3))
+    a = (k,) if draw(st.booleans()) else batch_a + (n, k)
+    b = (k,) if draw(st.booleans()) else batch_b + (k, m)
+    return a, b
