@@ -8,10 +8,13 @@ gradient. `check_value_op` does the same for Values against plain `math`.
 """
 from __future__ import annotations
 
+import importlib.util
 import math
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import pytest
 from hypothesis import settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -127,3 +130,16 @@ def matmul_shapes(draw) -> tuple:
     a = (k,) if draw(st.booleans()) else batch_a + (n, k)
     b = (k,) if draw(st.booleans()) else batch_b + (k, m)
     return a, b
+
+
+DEMOS = Path(__file__).resolve().parent.parent / "demos"
+
+
+def load_demo(name: str):
+    """Import demos/NAME.py by path, with demos/ on sys.path as when it runs as a script."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.syspath_prepend(str(DEMOS))
+        spec = importlib.util.spec_from_file_location(f"demo_{name}", DEMOS / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return module

@@ -5,29 +5,15 @@ tag paths written here, and central differences (tr.gradcheck) for the hand-deri
 """
 from __future__ import annotations
 
-import importlib.util
 import io
 import itertools
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 import tinygrad_rnn as tr
-
-DEMOS = Path(__file__).resolve().parent.parent / "demos"
-
-
-def load_demo(name: str):
-    """Import demos/NAME.py by path, with demos/ on sys.path as when it runs as a script."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.syspath_prepend(str(DEMOS))
-        spec = importlib.util.spec_from_file_location(f"demo_{name}", DEMOS / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    return module
-
+from helpers import load_demo
 
 @pytest.fixture(scope="module")
 def common():

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import tinygrad_rnn as tr
-from test_demos_core import load_demo
+from helpers import load_demo
 
 SMALL_TANH, BIG_TANH = "tanh RNN, lambda_1 = 0.5", "tanh RNN, lambda_1 = 2"
 SMALL_SIGMOID, BIG_SIGMOID = "sigmoid RNN, lambda_1 = 2", "sigmoid RNN, lambda_1 = 8"

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import tinygrad_rnn as tr
-from test_demos_core import load_demo
+from helpers import load_demo
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from test_demos_core import load_demo
+from helpers import load_demo
 
 LN2 = math.log(2)
 

@@ -7,8 +7,8 @@ from .rng import manual_seed
 from .scalar import Value
 from .shape_ops import concatenate, stack, where
 from .tensor import Tensor
-from . import nn, optim  # noqa: E402  (they build on the names above)
+from . import analysis, nn, optim, train, viz  # noqa: E402  (they build on the names above)
 
 __all__ = ["Value", "Tensor", "concatenate", "stack", "where", "no_grad", "scope", "manual_seed",
-           "gradcheck", "detect_anomaly", "nn", "optim"]
+           "gradcheck", "detect_anomaly", "analysis", "nn", "optim", "train", "viz"]
 __version__ = "0.1.0"
