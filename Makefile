@@ -42,7 +42,7 @@ bench: export OPENBLAS_NUM_THREADS := 1
 bench: export OMP_NUM_THREADS := 1
 bench: export MKL_NUM_THREADS := 1
 bench: venv
-	@set -e; for f in $(sort $(wildcard benchmarks/*.py)); do \
+	@set -e; for f in $(sort $(filter-out benchmarks/_%,$(wildcard benchmarks/*.py))); do \
 	  echo "== $$f"; $(PY) $$f; done
 
 # clean: remove outputs, build artifacts and caches (keeps .venv).

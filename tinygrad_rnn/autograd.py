@@ -115,19 +115,21 @@ def topological_order(root: Node, only_grad: bool = True) -> list:
     are skipped (backward); without it, every recorded node is listed (drawing).
     """
     order, visited = [], set()
-    stack = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
+    stack, expanded = [root], [False]   # two parallel stacks, not one of (node, flag) pairs: on a long
+    while stack:                        # chain those pairs pile up and the cycle collector walks them all
+        node = stack.pop()
+        if expanded.pop():
             order.append(node)
             continue
         if node in visited:
             continue
         visited.add(node)
-        stack.append((node, True))
+        stack.append(node)
+        expanded.append(True)
         for p in node.parents:
             if p not in visited and (p.requires_grad or not only_grad):
-                stack.append((p, False))
+                stack.append(p)
+                expanded.append(False)
     return order
 
 

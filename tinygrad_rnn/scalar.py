@@ -33,11 +33,13 @@ class Value(Node):
     __slots__ = ()
 
     def __init__(self, data: float, requires_grad: bool = True, name: str | None = None):
-        if isinstance(data, Value):
-            data = data.data
-        if not isinstance(data, Real) or isinstance(data, bool):
-            raise TypeError(f"Value(data) expects a real number, got {type(data).__name__}")
-        self._init_leaf(float(data), requires_grad, name)
+        if type(data) is not float:            # a float needs no check (the Real check is slow)
+            if isinstance(data, Value):
+                data = data.data
+            if not isinstance(data, Real) or isinstance(data, bool):
+                raise TypeError(f"Value(data) expects a real number, got {type(data).__name__}")
+            data = float(data)
+        self._init_leaf(data, requires_grad, name)
 
     def _own_grad(self, g):
         return float(g)
@@ -50,7 +52,7 @@ class Value(Node):
         """Turn a Python number into a constant node; Values pass through."""
         if isinstance(other, Value):
             return other
-        if isinstance(other, Real) and not isinstance(other, bool):
+        if type(other) in (float, int) or isinstance(other, Real) and not isinstance(other, bool):
             return Value(other, requires_grad=False)
         raise TypeError(f"Value op expects a Value or a real number, got {type(other).__name__}")
 
