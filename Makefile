@@ -7,7 +7,7 @@ ARGS  ?=
 PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv dot test test-slow demo bench clean
+.PHONY: venv dot test test-slow demo bench images clean
 
 # venv: create .venv and `pip install -e .[dev]`; reinstall only when the packaging files change
 # (or the package's __init__.py does: an editable install maps only the packages present at install time).
@@ -44,6 +44,10 @@ bench: export MKL_NUM_THREADS := 1
 bench: venv
 	@set -e; for f in $(sort $(filter-out benchmarks/_%,$(wildcard benchmarks/*.py))); do \
 	  echo "== $$f"; $(PY) $$f; done
+
+# images: redraw docs/img/*.svg, the pictures of docs/drawing.md and the README.
+images: venv dot
+	$(PY) scripts/make_images.py docs/img
 
 # clean: remove outputs, build artifacts and caches (keeps .venv).
 clean:

@@ -3,11 +3,15 @@
 `draw(root)` returns a graphviz.Digraph (shown inline by Jupyter) and needs no `dot`; `render(root,
 path)` writes SVG, PNG or PDF with Graphviz's `dot`. See docs/drawing.md for the pictures.
 
-graph.py   walks the graph and sorts nodes into (layer, direction, step) boxes and drawn units
-layout.py  turns units into nested clusters kept in time order
-labels.py  the text in each node; colour.py the gradient colour scale; style.py the look
+    drawing.py    draw(): checks the arguments, picks the detail level
+    rendering.py  render(): runs dot, checks the layout it made, explains a missing dot
+    graph.py      walks the graph, sorts nodes into (layer, direction, step) boxes and drawn units
+    layout.py     units and arrows to nested clusters
+    scaffold.py   the invisible nodes and arrows that keep steps in time order and layers stacked
+    check.py      reads dot's layout back: steps in order? layers stacked?
+    labels.py, colour.py, style.py   the text in each node, the gradient colour scale, the look
 """
-from .draw import draw
-from .render import GraphvizNotFoundError, render
+from .drawing import draw
+from .rendering import GraphvizNotFoundError, render
 
 __all__ = ["draw", "render", "GraphvizNotFoundError"]

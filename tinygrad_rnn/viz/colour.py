@@ -1,8 +1,10 @@
 """Gradient magnitude as colour: log10 of a gradient's norm on a pale-to-dark sequential scale.
 
 Pale means a small gradient, dark a large one, so a gradient that vanishes as it flows back through
-time shows as steps fading to the left. The scale spans the smallest to the largest nonzero norm in
-the drawing; every RGB channel of the ramp decreases along it, so darker always means larger.
+time shows as steps fading to the left. The scale always spans DECADES powers of ten below the
+largest norm in the drawing (smaller norms get the palest colour), so two drawings can be compared
+by eye: a picture whose gradients all lie within one decade stays dark, one that loses four decades
+fades out. Every RGB channel of the ramp decreases along it, so darker always means larger.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import numpy as np
 # (R, G, B) anchors, pale cream to dark wine; each channel is non-increasing from one to the next.
 _RAMP = ((255, 247, 214), (250, 206, 110), (240, 134, 60), (200, 50, 40), (110, 10, 40))
 NONFINITE_FILL = "#c040c0"     # inf or nan gradients stand out in a colour off the scale
+DECADES = 5                    # the ramp covers [largest norm / 10^DECADES, largest norm]
 
 
 def grad_norm(node) -> float | None:
@@ -39,18 +42,18 @@ def ramp(x: float) -> str:
 
 
 class GradScale:
-    """Maps gradient norms to fill colours between the smallest and largest nonzero norm given."""
+    """Maps gradient norms to fill colours: log10 of the norm, over DECADES below the largest one."""
 
     def __init__(self, norms):
         logs = [math.log10(n) for n in norms if n is not None and 0 < n < math.inf]
-        self.lo, self.hi = (min(logs), max(logs)) if logs else (0.0, 0.0)
+        self.hi = max(logs) if logs else 0.0
+        self.lo = self.hi - DECADES
 
     def position(self, norm: float) -> float:
-        """Where log10(norm) sits between the smallest (0) and largest (1) norm; 0 for a zero norm."""
+        """Where log10(norm) sits on the ramp: 1 for the largest norm, 0 for DECADES below or less."""
         if norm <= 0:
             return 0.0
-        span = self.hi - self.lo
-        return 0.5 if span == 0 else (math.log10(norm) - self.lo) / span
+        return min(max((math.log10(norm) - self.lo) / DECADES, 0.0), 1.0)
 
     def fill(self, norm: float | None) -> tuple:
         """(fill colour, font colour) for a node whose gradient has this norm (None: no fill)."""
@@ -59,13 +62,13 @@ class GradScale:
         colour = ramp(self.position(norm)) if math.isfinite(norm) else NONFINITE_FILL
         return colour, "#ffffff" if luminance(colour) < 0.25 else "#000000"   # keep text legible
 
-    def legend(self, swatches: int = 5) -> str:
-        """An HTML-like Graphviz label: a row of swatches with the gradient norm each stands for."""
-        count = 1 if self.hi == self.lo else swatches
+    def legend(self) -> str:
+        """An HTML-like Graphviz label: one swatch per decade with the gradient norm it stands for."""
         cells = []
-        for k in range(count):
-            value = 10 ** (self.lo + k / max(count - 1, 1) * (self.hi - self.lo))
+        for k in range(DECADES + 1):
+            value = 10 ** (self.lo + k)
             colour, font = self.fill(value)
-            cells.append(f'<TD BGCOLOR="{colour}"><FONT COLOR="{font}">{value:.1e}</FONT></TD>')
+            text = f"{'≤ ' if k == 0 else ''}{value:.1e}"      # everything smaller is palest too
+            cells.append(f'<TD BGCOLOR="{colour}"><FONT COLOR="{font}">{text}</FONT></TD>')
         return ('<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">'
-                f'<TR><TD BORDER="0">gradient norm ‖g‖ (log scale)</TD>{"".join(cells)}</TR></TABLE>>')
+                f'<TR><TD BORDER="0">gradient norm ‖g‖</TD>{"".join(cells)}</TR></TABLE>>')

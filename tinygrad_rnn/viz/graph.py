@@ -54,18 +54,14 @@ class Unit:
     kind: str = "node"          # 'node' (one graph node), 'step' (cell detail) or 'rolled'
     group: tuple = ()
     t: int | None = None
-    steps: set = field(default_factory=set)   # the time steps folded into a rolled unit
+    steps: set = field(default_factory=set)   # the time steps it covers (a rolled unit: all of them)
 
 
 @dataclass(frozen=True)
 class Edge:
-    """An arrow between units; `source` is the graph node it carries (its tensor, shape, gradient).
+    """An arrow from unit `tail` to unit `head`. kind: 'state' (a step's output into another step of
+    the same group: the hidden or cell state), 'param' (from a shared weight), or 'data'."""
 
-    kind: 'state' (a step's output into another step of the same group: the hidden/cell state),
-    'param' (from a shared weight), or 'data' (everything else).
-    """
-
-    source: int
     tail: int
     head: int
     kind: str
@@ -80,27 +76,48 @@ class Recorded:
         self.parents = [[position[p] for p in n.parents] for n in self.nodes]
         self.param = [is_parameter(n) for n in self.nodes]
         self.step = [((), None) if p else split_scope(n.scope) for n, p in zip(self.nodes, self.param)]
-        self.has_steps = any(t is not None for _, t in self.step)
+        self.looped = {group for group, t in self.step if t is not None}     # groups that have steps
+        self.has_steps = bool(self.looped)
 
     def units(self, detail: str) -> tuple:
         """(units, unit_of): the drawn nodes for `detail` and, per graph node, the unit holding it."""
+        keys = [self._key(i, detail) for i in range(len(self.nodes))]
+        if detail == "rolled":      # an initial state made outside the loop folds into the loop too
+            consumers = {}
+            for v, parents in enumerate(self.parents):
+                for p in parents:
+                    consumers.setdefault(p, set()).add(keys[v])
+            for i, key in enumerate(keys):
+                targets = consumers.get(i, set())
+                if key[0] == "node" and not self.parents[i] and not self.param[i] and len(targets) == 1:
+                    (target,) = targets
+                    keys[i] = target if target[0] == "rolled" else key
         units, unit_of, by_key = [], [], {}
-        for i, (group, t) in enumerate(self.step):
-            if detail == "op" or t is None:
-                key, unit = ("node", i), Unit([], "node", group, t)
-            elif detail == "cell":
-                key, unit = ("step", group, t), Unit([], "step", group, t)
-            else:
-                key, unit = ("rolled", group), Unit([], "rolled", group)
+        for i, key in enumerate(keys):
             if key not in by_key:
                 by_key[key] = len(units)
-                units.append(unit)
+                group, t = self.step[i] if key[0] == "node" else (key[1], key[2] if key[0] == "step" else None)
+                units.append(Unit([], key[0], group, t))
             unit = units[by_key[key]]
             unit.members.append(i)
-            if t is not None:
-                unit.steps.add(t)
+            if self.step[i][1] is not None:
+                unit.steps.add(self.step[i][1])
             unit_of.append(by_key[key])
         return units, unit_of
+
+    def _key(self, i: int, detail: str) -> tuple:
+        """Which unit node i joins: ('node', i), ('step', group, t) or ('rolled', group)."""
+        group, t = self.step[i]
+        if detail == "op" or self.param[i] or (detail == "cell" and t is None):
+            return ("node", i)
+        if detail == "cell":
+            return ("step", group, t)
+        if t is None:   # rolled: a group's own ops outside its steps (input projection, output stack) too
+            outer = [group[:n] for n in range(len(group), 0, -1) if group[:n] in self.looped]
+            if not outer:
+                return ("node", i)
+            group = outer[0]
+        return ("rolled", group)
 
     def edge_kind(self, p: int, v: int) -> str:
         """'state' between different steps of one group, 'param' out of a weight, else 'data'."""
@@ -124,22 +141,25 @@ class Recorded:
                     if key in seen:
                         continue
                     seen.add(key)
-                out.append(Edge(p, tail, head, kind))
+                out.append(Edge(tail, head, kind))
         return out
 
     def step_states(self, units: list, unit_of: list) -> dict:
         """{unit: the positions of its output state h_t} for every step unit, in one pass.
 
-        h_t is a tensor the step hands to a later step that also leaves the group as output (an
-        LSTM's h, not its c); a step with no such tensor (the last one) is represented by its outputs.
+        h_t is what the step hands to a later step and also outputs, or, failing that, what it hands
+        on into a matmul (h meets W_hh; an LSTM's c does not); a step that hands nothing on (the last
+        one) is represented by its outputs.
         """
-        carried, exposed = {}, {}
+        carried, exposed, multiplied = {}, {}, set()
         for v, parents in enumerate(self.parents):
             for p in parents:
                 tail = unit_of[p]
                 if units[tail].kind == "step" and tail != unit_of[v]:
-                    bucket = carried if self.edge_kind(p, v) == "state" else exposed
-                    bucket.setdefault(tail, set()).add(p)
+                    state = self.edge_kind(p, v) == "state"
+                    (carried if state else exposed).setdefault(tail, set()).add(p)
+                    if state and self.nodes[v].op == "matmul":
+                        multiplied.add(p)
         root = len(self.nodes) - 1
         if units[unit_of[root]].kind == "step":
             exposed.setdefault(unit_of[root], set()).add(root)
@@ -147,5 +167,5 @@ class Recorded:
         for k, unit in enumerate(units):
             if unit.kind == "step":
                 c, e = carried.get(k, set()), exposed.get(k, set())
-                states[k] = sorted((c & e) or e or c)
+                states[k] = sorted((c & e) or (c & multiplied) or c or e)
         return states

@@ -1,14 +1,14 @@
 """The look of a drawing: Graphviz attributes for the graph, boxes, nodes and each kind of arrow.
 
-The readable preset lays out steps left to right in time order with each step's ops top to bottom:
-`newrank` lets rank constraints cross the step boxes, the parameters sit alone on the top rank, and
-hidden-state arrows are bold and `constraint=false` so they do not push later steps further down.
-A low `mclimit` keeps the crossing minimiser short, which keeps the boxes in the order given. The
-plain preset (the fallback when dot fails on the readable one) keeps the boxes and drops the rest.
+The readable preset lays time steps out left to right with each step's ops top to bottom. A low
+`mclimit` keeps dot's crossing minimiser short and `remincross=false` skips its last global pass, so
+the boxes keep the order the scaffolding gives them (scaffold.py, which also adds `newrank`);
+hidden-state arrows are bold and `constraint=false`, so they do not push later steps further down.
+The plain preset (the fallback when dot fails on the readable one) keeps the boxes, drops the rest.
 """
 FONT = "Helvetica"
 
-READABLE = {"rankdir": "TB", "newrank": "true", "mclimit": "0.05", "nodesep": "0.18", "ranksep": "0.3",
+READABLE = {"rankdir": "TB", "mclimit": "0.05", "remincross": "false", "nodesep": "0.18", "ranksep": "0.3",
             "fontname": FONT, "fontsize": "11", "outputorder": "edgesfirst", "bgcolor": "white"}
 PLAIN = {"rankdir": "TB", "fontname": FONT, "fontsize": "11", "bgcolor": "white"}
 SCALAR = {"rankdir": "LR"}                        # a step-less Value graph reads left to right (micrograd)
@@ -20,7 +20,7 @@ EDGE = {"arrowsize": "0.6", "penwidth": "0.8", "color": "#555555", "fontname": F
 PARAM = {"shape": "box", "style": "filled", "color": "#3f6fb0", "penwidth": "1.4", "fillcolor": "#dde8f6"}
 LEAF = {"style": "rounded,filled,dashed"}
 CELL = {"penwidth": "1.2", "margin": "0.12,0.06"}
-VALUE = {"shape": "plain"}                      # the HTML table draws the record itself
+VALUE = {"shape": "none", "margin": "0"}     # the HTML table draws the record itself
 VALUE_OP = {"shape": "ellipse", "style": "filled", "fillcolor": "#eeeeee", "margin": "0.02,0.01",
             "height": "0.25", "width": "0.3"}
 

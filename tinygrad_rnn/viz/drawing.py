@@ -9,6 +9,7 @@ from ..autograd import Node
 from .graph import Recorded
 from .labels import Options
 from .layout import Layout
+from .scaffold import VARIANTS
 
 DETAILS = ("auto", "op", "cell", "rolled")
 PRESETS = ("readable", "plain")
@@ -35,6 +36,15 @@ def draw(root: Node, detail: str = "auto", show_grad: bool = False, show_data: b
     graph attributes, e.g. rankdir='LR', dpi=150.
     Returns the Digraph: Jupyter shows it inline, `.source` is its dot text, render() writes files.
     """
+    layout, attrs, preset = prepare(root, detail, show_grad, show_data, show_shapes, max_nodes, preset,
+                                    **graph_attrs)
+    return layout.digraph(attrs, VARIANTS[0] if preset == "readable" else None)
+
+
+def prepare(root: Node, detail: str = "auto", show_grad: bool = False, show_data: bool | None = None,
+            show_shapes: bool = True, max_nodes: int | None = MAX_NODES, preset: str = "readable",
+            **graph_attrs) -> tuple:
+    """Check draw()'s arguments, walk the graph, pick the detail: (Layout, graph_attrs, preset)."""
     if not isinstance(root, Node):
         raise TypeError(f"draw(root) expects a Value or Tensor, got {type(root).__name__}")
     if detail not in DETAILS:
@@ -45,10 +55,9 @@ def draw(root: Node, detail: str = "auto", show_grad: bool = False, show_data: b
         raise ValueError(f"draw(preset={preset!r}): expected one of {', '.join(map(repr, PRESETS))}")
     rec = Recorded(root)
     if show_grad and all(n.grad is None for n in rec.nodes):
-        warnings.warn("draw(show_grad=True): no node has a gradient yet; call backward() first", stacklevel=2)
-    layout = Layout(rec, choose_detail(rec, detail, max_nodes), Options(show_grad, show_data, show_shapes),
-                    plain=preset == "plain")
-    return layout.digraph(graph_attrs)
+        warnings.warn("draw(show_grad=True): no node has a gradient yet; call backward() first", stacklevel=3)
+    layout = Layout(rec, choose_detail(rec, detail, max_nodes), Options(show_grad, show_data, show_shapes))
+    return layout, graph_attrs, preset
 
 
 def choose_detail(rec: Recorded, detail: str, max_nodes: int | None) -> str:
@@ -67,9 +76,9 @@ def choose_detail(rec: Recorded, detail: str, max_nodes: int | None) -> str:
                       "(one node per time step) instead", stacklevel=3)
         detail = "cell"
     if detail == "cell":
-        cells = len(rec.units("cell")[0])
-        if cells > max_nodes:
-            warnings.warn(f"draw: {cells} cells exceed max_nodes={max_nodes}; drawing at detail='rolled' "
-                          "(time folded into one node per cell) instead", stacklevel=3)
+        size = len(rec.units("cell")[0])
+        if size > max_nodes:
+            warnings.warn(f"draw: {size} nodes at detail='cell' still exceed max_nodes={max_nodes}; drawing "
+                          "at detail='rolled' (time folded into one node per cell) instead", stacklevel=3)
             detail = "rolled"
     return detail
