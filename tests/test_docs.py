@@ -1,6 +1,6 @@
 """The documents cannot rot: their code runs, their file:line references hold, their examples work.
 
-- Every ```python block of docs/*.md and CONTRIBUTING.md runs, in order, one namespace per file, in a
+- Every ```python block of docs/*.md, CONTRIBUTING.md and README.md runs, in order, one namespace per file, in a
   scratch directory. Blocks that import torch run only where torch is installed. ```py blocks are
   quotes that are not run (a method body out of its class, one line of a cell).
 - A ```python or ```py block whose first line is `# PATH.py` (a file of the repository) is an
@@ -27,7 +27,8 @@ from tinygrad_rnn.autograd import topological_order
 from tinygrad_rnn.train import tbptt
 
 ROOT = Path(__file__).resolve().parent.parent
-DOC_FILES = [p for p in sorted((ROOT / "docs").glob("*.md")) + [ROOT / "CONTRIBUTING.md"] if p.exists()]
+DOC_FILES = [p for p in sorted((ROOT / "docs").glob("*.md")) + [ROOT / "CONTRIBUTING.md", ROOT / "README.md"]
+             if p.exists()]
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 REFERENCE = re.compile(r"(tinygrad_rnn/[\w/]+\.py):(\d+)")
 IMPORTS_TORCH = re.compile(r"^\s*(import torch|from torch\b)", re.MULTILINE)

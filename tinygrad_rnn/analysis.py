@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .autograd import run_backward
+from .autograd import run_backward, topological_order
 from .tensor import Tensor
 
 
 def grad_norms(states, ord=None) -> np.ndarray:
     """||dL/dh_t|| for each Tensor in `states` (read from .grad after backward; 0 where none arrived)."""
     norms = []
-    for t, h in enumerate(states):
+    for t, h in enumerate(_state_list(states)):
         if not isinstance(h, Tensor):
             raise TypeError(f"grad_norms: states[{t}] must be a Tensor, got {type(h).__name__}")
         norms.append(0.0 if h.grad is None else float(np.linalg.norm(h.grad.ravel(), ord=ord)))
@@ -32,8 +32,8 @@ def jacobian(later: Tensor, earlier: Tensor) -> np.ndarray:
     for name, x in (("later", later), ("earlier", earlier)):
         if not isinstance(x, Tensor):
             raise TypeError(f"jacobian: {name} must be a Tensor, got {type(x).__name__}")
-    if not (later.requires_grad and earlier.requires_grad):
-        raise ValueError("jacobian: both Tensors must require grad (earlier must be in later's graph)")
+    if not (later.requires_grad and earlier.requires_grad) or earlier not in topological_order(later):
+        raise ValueError("jacobian: both Tensors must require grad, and later must be computed from earlier")
     rows = np.zeros((later.size, earlier.size), dtype=later.dtype)
     for i in range(later.size):
         seed = np.zeros(later.shape, dtype=later.dtype)
@@ -48,3 +48,15 @@ def jacobian(later: Tensor, earlier: Tensor) -> np.ndarray:
 def jacobian_singular_values(later: Tensor, earlier: Tensor) -> np.ndarray:
     """Singular values of d later / d earlier, largest first: below 1 the map shrinks every direction."""
     return np.linalg.svd(jacobian(later, earlier), compute_uv=False)
+
+
+def _state_list(states) -> list:
+    """grad_norms' states as a list; a single Tensor is refused, since its rows (new nodes) never get a grad."""
+    if isinstance(states, Tensor):
+        raise TypeError(f"grad_norms: states must be a list of the Tensors whose gradients you want (the h_t a "
+                        f"loop kept), got a single Tensor of shape {states.shape}: slicing it makes new nodes, "
+                        "which backward() never reached")
+    try:
+        return list(states)
+    except TypeError:
+        raise TypeError(f"grad_norms: states must be a list of Tensors, got {type(states).__name__}") from None

@@ -26,7 +26,8 @@ def _user_frame() -> str:
 
 def _where(node) -> str:
     scope = "/".join(node.scope) if node.scope else "no scope"
-    return f"op '{node.op}' (scope: {scope}; created at {node.origin})"
+    origin = node.origin or "an unknown line: run the forward pass inside detect_anomaly() too"
+    return f"op '{node.op}' (scope: {scope}; created at {origin})"
 
 
 def _finite(x) -> bool:

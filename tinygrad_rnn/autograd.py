@@ -36,11 +36,12 @@ class Node:
 
     __slots__ = ("data", "grad", "requires_grad", "parents", "backward_fn", "op", "scope", "name",
                  "origin", "__weakref__")
+    result_type: type          # the class of op results (a Parameter's results are plain Tensors)
 
     def _child(self, data, parents: tuple, backward_fn, op: str):
         """Make the output node of an op; it joins the graph only if some parent needs a gradient."""
         state = STATE
-        out = object.__new__(self.__class__)
+        out = object.__new__(self.result_type)
         out.data = data
         out.grad = None
         out.op = op

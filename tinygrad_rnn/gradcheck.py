@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .autograd import Node
 from .tensor import Tensor
 
 
@@ -17,6 +18,7 @@ def gradcheck(fn, *inputs: Tensor, eps: float = 1e-6, atol: float = 1e-6, rtol: 
     element is one. Returns True, or raises AssertionError naming the input, the worst element and
     both values.
     """
+    _check_arguments(fn, inputs, eps, atol, rtol)
     checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     if not checked:
         raise ValueError("gradcheck: no input has requires_grad=True, so there is nothing to check")
@@ -51,11 +53,26 @@ def gradcheck(fn, *inputs: Tensor, eps: float = 1e-6, atol: float = 1e-6, rtol: 
             down = float(np.sum(output().data * v))
             flat[k] = kept
             numeric.reshape(-1)[k] = (up - down) / (2 * eps)
-        bad = np.abs(analytic - numeric) > atol + rtol * np.abs(numeric)
+        excess = np.abs(analytic - numeric) - (atol + rtol * np.abs(numeric))
+        bad = excess > 0
         if bad.any():
-            worst = np.unravel_index(np.argmax(np.abs(analytic - numeric)), x.data.shape)
+            worst = np.unravel_index(np.argmax(excess), x.data.shape)     # the furthest past its tolerance
             raise AssertionError(
                 f"gradcheck: input {i} (shape {x.data.shape}) has {int(bad.sum())} wrong gradient entries; "
                 f"worst at index {tuple(int(j) for j in worst)}: backward gives {analytic[worst]:.10g}, "
                 f"finite differences give {numeric[worst]:.10g}")
     return True
+
+
+def _check_arguments(fn, inputs: tuple, eps, atol, rtol) -> None:
+    """A callable fn, Tensor inputs (a Value cannot be nudged as an array), a step eps > 0, tolerances >= 0."""
+    if not callable(fn):
+        raise TypeError(f"gradcheck: fn must be a function of the inputs, got {type(fn).__name__}")
+    for i, x in enumerate(inputs):
+        if isinstance(x, Node) and not isinstance(x, Tensor):
+            raise TypeError(f"gradcheck: input {i} is a {type(x).__name__}; gradcheck checks Tensors "
+                            "(wrap the number: Tensor(v.data, requires_grad=True))")
+    for name, value, positive in (("eps", eps, True), ("atol", atol, False), ("rtol", rtol, False)):
+        number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+        if not number or not (value > 0 if positive else value >= 0):
+            raise ValueError(f"gradcheck: {name} must be a number {'> 0' if positive else '>= 0'}, got {value!r}")

@@ -73,8 +73,11 @@ class Optimizer:
 
     def step(self) -> None:
         """Update every parameter that has a gradient, in place; the others are left alone."""
-        for p in self.params:
+        for i, p in enumerate(self.params):
             if p.grad is not None:
+                if p.grad.shape != p.data.shape:
+                    raise ValueError(f"{type(self).__name__}.step: parameter {i} has shape {p.data.shape}, but its "
+                                     f".grad has shape {p.grad.shape} (was .grad assigned by hand?)")
                 self.update(p, p.grad, self.state.setdefault(p, {}))
 
     def update(self, p: Tensor, grad: np.ndarray, state: dict) -> None:

@@ -72,8 +72,8 @@ class Value(Node):
         if not isinstance(k, Real) or isinstance(k, bool):
             raise TypeError(f"Value ** k needs a number exponent k, got {type(k).__name__}")
         a = self.data
-        if a < 0 and not float(k).is_integer():
-            raise ValueError(f"Value ** k: a negative base {a} to the non-integer power {k} is not a real number")
+        if (a < 0 and not float(k).is_integer()) or (a == 0 and k < 0):
+            raise _pow_domain_error(a, k)
         if k == 0:
             local = 0.0
         elif a == 0 and k < 1:
@@ -132,6 +132,19 @@ class Value(Node):
     def __rtruediv__(self, other) -> "Value":
         return self._lift(other) / self
 
+    def __rpow__(self, base) -> "Value":
+        """base ** v for a positive number base, composed as exp(v * ln base)."""
+        if not isinstance(base, Real) or isinstance(base, bool) or not base > 0:
+            raise ValueError(f"number ** Value needs a positive number base, got {base!r}")
+        return (self * math.log(base)).exp()
+
+    def _check_seed(self, grad) -> float:
+        if not isinstance(grad, Real) or isinstance(grad, bool):
+            raise TypeError(f"Value.backward(grad) expects a real number, got {type(grad).__name__}")
+        return float(grad)
+
+    __array_ufunc__ = None      # `ndarray + Value` calls Value.__radd__ (a clear error), not an object array
+
     def __float__(self) -> float:
         return self.data
 
@@ -139,3 +152,14 @@ class Value(Node):
         label = f", name={self.name!r}" if self.name else ""
         op = f", op={self.op!r}" if self.op else ""
         return f"Value(data={self.data:.6g}, grad={self.grad if self.grad is None else f'{self.grad:.6g}'}{op}{label})"
+
+
+def _pow_domain_error(a: float, k) -> ArithmeticError:
+    """The error for a ** k outside the real numbers: a negative base to a fractional power, or 0 ** (k < 0)."""
+    if a < 0:
+        return ValueError(f"Value ** k: a negative base {a} to the non-integer power {k} is not a real number")
+    return ZeroDivisionError(f"Value ** k: 0 to the negative power {k} divides by zero "
+                             "(a / b is computed as a * b ** -1, so this is also Value / 0)")
+
+
+Value.result_type = Value         # op results are plain Values, also for subclasses

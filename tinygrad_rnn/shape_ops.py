@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .autograd import IndexedGrad
-from .tensor import Tensor, unbroadcast
+from .tensor import Tensor, as_array, unbroadcast
 
 
 def normalize_axes(axis, ndim: int, op: str) -> tuple:
@@ -47,7 +47,7 @@ def reshape(x: Tensor, shape) -> Tensor:
 def transpose(x: Tensor, axes) -> Tensor:
     """Permute the axes (reverse them when `axes` is empty); the gradient is permuted back."""
     axes = tuple(axes) if axes else tuple(reversed(range(x.data.ndim)))
-    if sorted(int(a) % max(x.data.ndim, 1) for a in axes) != list(range(x.data.ndim)) or len(axes) != x.data.ndim:
+    if not _is_permutation(axes, x.data.ndim):
         raise ValueError(f"transpose: axes {axes} are not a permutation of the {x.data.ndim} axes of {x.data.shape}")
     inverse = tuple(np.argsort([a % x.data.ndim for a in axes]))
     return x._child(x.data.transpose(axes), (x,), lambda g: (g.transpose(inverse),), "transpose")
@@ -64,7 +64,7 @@ def _plain_index(index) -> object:
                 raise IndexError("Tensor index: a Tensor used as an index must hold whole numbers")
             part = part.astype(np.intp)
         if isinstance(part, list):
-            part = np.asarray(part)
+            part = as_array(part, "Tensor index")
         if isinstance(part, np.ndarray) and part.dtype.kind == "f":
             raise IndexError(f"Tensor index: arrays used as indices must be integer or bool, got {part.dtype}")
         plain.append(part)
@@ -85,7 +85,7 @@ def getitem(x: Tensor, index) -> Tensor:
 
 def astype(x: Tensor, dtype) -> Tensor:
     """Cast to float32 or float64; the gradient is cast back to the input's dtype."""
-    dtype = np.dtype(dtype)
+    dtype = _dtype(dtype, "astype: Tensors hold float32 or float64")
     if dtype not in (np.float32, np.float64):
         raise TypeError(f"astype: Tensors hold float32 or float64, got {dtype}")
     source = x.data.dtype
@@ -128,7 +128,7 @@ def stack(tensors, axis: int = 0) -> Tensor:
 
 def where(cond, a, b) -> Tensor:
     """Elementwise choice: a where cond is true, b elsewhere; the gradient follows the choice."""
-    cond = np.asarray(cond.data if isinstance(cond, Tensor) else cond)
+    cond = as_array(cond.data if isinstance(cond, Tensor) else cond, "where(cond)")
     if cond.dtype != bool:
         raise TypeError(f"where(cond, a, b) expects a boolean cond, got dtype {cond.dtype}")
     a = a if isinstance(a, Tensor) else (b._lift(a) if isinstance(b, Tensor) else Tensor(a))
@@ -141,3 +141,19 @@ def where(cond, a, b) -> Tensor:
     return a._child(out, (a, b), lambda g: (unbroadcast(np.where(cond, g, zero), sa),
                                             unbroadcast(np.where(cond, zero, g), sb)), "where")
 
+
+def _is_permutation(axes: tuple, ndim: int) -> bool:
+    """Whether `axes` names each of the ndim axes exactly once (negatives count from the end)."""
+    for a in axes:
+        if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
+            raise TypeError(f"transpose: axes must be ints, got {type(a).__name__} {a!r} in {axes}")
+    in_range = all(-ndim <= a < ndim for a in axes)
+    return len(axes) == ndim and in_range and sorted(int(a) % ndim for a in axes) == list(range(ndim))
+
+
+def _dtype(dtype, expected: str) -> np.dtype:
+    """np.dtype(dtype), or a TypeError saying what was `expected` when numpy does not know the name."""
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{expected}, got {dtype!r}") from None

@@ -23,15 +23,15 @@ def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
     return g.sum(axis=axes, keepdims=False).reshape(shape) if axes else g.reshape(shape)
 
 
-def as_float_array(data, what: str = "Tensor(data)") -> np.ndarray:
-    """numpy array of a float dtype: float32/float64 arrays are kept, everything else becomes float64."""
+def as_float_array(data, what: str = "Tensor(data)", integers=np.float64) -> np.ndarray:
+    """numpy array of a float dtype: float32/float64 kept, ints and bools cast to `integers`, others float64."""
     if isinstance(data, Node):
         data = data.data
-    arr = np.asarray(data)
+    arr = as_array(data, what)
     if arr.dtype == np.float64 or arr.dtype == np.float32:
         return arr
     if arr.dtype.kind in "biuf":
-        return arr.astype(np.float64)
+        return arr.astype(np.float64 if arr.dtype.kind == "f" else integers)
     raise TypeError(f"{what} expects real numbers (a number, list or numpy array), got dtype {arr.dtype}")
 
 
@@ -75,7 +75,7 @@ class Tensor(Node):
             const = object.__new__(Tensor)          # a 0-d array of our dtype needs none of Tensor()'s checks
             const._init_leaf(np.array(other, dtype=self.data.dtype), False, None)
             return const
-        return Tensor(as_float_array(other, "Tensor op operand"))
+        return Tensor(as_float_array(other, "Tensor op operand", integers=self.data.dtype))
 
     def _binary(self, other, fwd, bwd, op: str) -> "Tensor":
         """An elementwise op with numpy broadcasting; bwd(g, a, b, out) -> (ga, gb) before unbroadcast."""
@@ -137,7 +137,7 @@ class Tensor(Node):
             raise TypeError(f"Tensor ** k needs a number exponent k, got {type(k).__name__}")
         k = k.item() if isinstance(k, np.generic) else k    # a Python number keeps float32 float32
         a = self.data
-        return self._unary(a ** k, lambda: k * a ** (k - 1), f"pow{k:g}")
+        return self._unary(_power(a, k), _quiet(lambda: k * a ** (k - 1) if k else 0.0), f"pow{k:g}")
 
     def __rpow__(self, base):
         """base ** t for a positive number base, composed as exp(t * ln base)."""
@@ -336,5 +336,33 @@ def _div_allow_zero(g, a):
     with np.errstate(divide="ignore", invalid="ignore"):
         return g / a
 
+
+def as_array(data, what: str) -> np.ndarray:
+    """np.asarray(data), with numpy's complaint about ragged nested lists turned into one naming `what`."""
+    try:
+        return np.asarray(data)
+    except ValueError as err:
+        raise ValueError(f"{what}: the nested lists have rows of different lengths, so they do not form an "
+                         f"array ({err})") from None
+
+
+def _power(a: np.ndarray, k) -> np.ndarray:
+    """a ** k for the forward of pow: a negative base needs an integer k; 0 ** (k < 0) is inf, quietly."""
+    if not float(k).is_integer() and (a < 0).any():
+        raise ValueError(f"Tensor ** k: negative entries to the non-integer power {k} are not real numbers "
+                         f"(min entry {a.min()})")
+    with np.errstate(divide="ignore"):
+        return a ** k
+
+
+def _quiet(local):
+    """`local` (a derivative of pow) evaluated without warnings: at a = 0 it may be inf, as log's is."""
+    def evaluate():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return local()
+    return evaluate
+
+
+Tensor.result_type = Tensor       # op results are plain Tensors, also for subclasses such as Parameter
 
 from . import shape_ops  # noqa: E402  (shape_ops builds on Tensor, so it is imported last)

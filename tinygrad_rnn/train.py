@@ -45,12 +45,12 @@ def tbptt(step, inputs, state, k1: int, k2: int, on_window=None) -> list:
     parameters; `on_window(window_loss)` is called after each window's backward (step an optimizer and
     zero the gradients there). Returns the window losses (floats, summed over the window's steps).
     """
-    for name, k in (("k1", k1), ("k2", k2)):
-        if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
-            raise ValueError(f"tbptt: {name} must be a positive int, got {k!r}")
-    if k2 < k1:
-        raise ValueError(f"tbptt: k2 ({k2}) must be >= k1 ({k1}): the losses of every step in a window "
-                         "must be backpropagated at least to that step")
+    _check_window(k1, k2)
+    step = _checked_step(step, "tbptt", "(loss, state)")
+    if on_window is not None and not callable(on_window):
+        raise TypeError(f"tbptt: on_window must be a function of the window's loss, or None, "
+                        f"got {type(on_window).__name__}")
+    inputs = _sequence(inputs, "tbptt")
     _check_state(state, "tbptt")
     history = deque(maxlen=k2)            # (input-state leaves, output state, loss) of the last k2 steps
     window_losses, fresh = [], 0
@@ -102,8 +102,11 @@ def teacher_forcing(step, state, targets, start, ratio: float = 1.0, generator=N
     logits). ratio = 1.0 always feeds the truth, 0.0 never does. Returns (logits of every step stacked
     on axis 0, final state).
     """
+    if not isinstance(ratio, (int, float, np.integer, np.floating)) or isinstance(ratio, bool):
+        raise TypeError(f"teacher_forcing: ratio must be a number in [0, 1], got {type(ratio).__name__} {ratio!r}")
     if not 0.0 <= ratio <= 1.0:
         raise ValueError(f"teacher_forcing: ratio must be in [0, 1], got {ratio}")
+    step = _checked_step(step, "teacher_forcing", "(logits, state)")
     targets = _tokens(targets)
     if targets.ndim == 0 or len(targets) == 0:
         raise ValueError(f"teacher_forcing: targets must be a non-empty sequence of tokens, got shape {targets.shape}")
@@ -111,7 +114,7 @@ def teacher_forcing(step, state, targets, start, ratio: float = 1.0, generator=N
     token, outputs = start, []
     for t in range(len(targets)):
         logits, state = step(token, state)
-        outputs.append(logits)
+        outputs.append(_logits(logits, "teacher_forcing"))
         truth = ratio == 1.0 or (ratio > 0.0 and rng.random() < ratio)
         token = targets[t] if truth else logits.data.argmax(axis=-1)
     return stack(outputs, axis=0), state
@@ -125,15 +128,19 @@ def sample(step, state, start, length: int, temperature: float = 1.0, greedy: bo
     a low temperature sharpens the distribution, a high one flattens it. Works for a scalar token or a
     batch of tokens; returns the list of generated tokens (ints or (B,) arrays).
     """
-    if not isinstance(length, (int, np.integer)) or length < 0:
+    if not isinstance(length, (int, np.integer)) or isinstance(length, bool) or length < 0:
         raise ValueError(f"sample: length must be a non-negative int, got {length!r}")
+    if not greedy and not isinstance(temperature, (int, float, np.integer, np.floating)):
+        raise TypeError(f"sample: temperature must be a number > 0, got {type(temperature).__name__} {temperature!r}")
     if not greedy and not temperature > 0:
         raise ValueError(f"sample: temperature must be > 0, got {temperature}")
+    step = _checked_step(step, "sample", "(logits, state)")
     rng = generator or default_generator()
     token, generated = start, []
     with no_grad():
         for _ in range(length):
             logits, state = step(token, state)
+            logits = _logits(logits, "sample")
             if greedy:
                 token = logits.data.argmax(axis=-1)
             else:
@@ -143,3 +150,47 @@ def sample(step, state, start, length: int, temperature: float = 1.0, greedy: bo
             token = int(token) if np.ndim(token) == 0 else token
             generated.append(token)
     return generated
+
+
+def _check_window(k1, k2) -> None:
+    """tbptt's window sizes: positive ints with k2 >= k1."""
+    for name, k in (("k1", k1), ("k2", k2)):
+        if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
+            raise ValueError(f"tbptt: {name} must be a positive int, got {k!r}")
+    if k2 < k1:
+        raise ValueError(f"tbptt: k2 ({k2}) must be >= k1 ({k1}): the losses of every step in a window "
+                         "must be backpropagated at least to that step")
+
+
+def _sequence(inputs, fn: str):
+    """The step inputs as something with a length: sequences pass, other iterables become a list."""
+    expected = f"{fn}: inputs must be a sequence of per-step inputs (a list, an array or a Tensor indexed by time)"
+    if getattr(inputs, "ndim", None) == 0:
+        raise TypeError(f"{expected}, got a 0-d {type(inputs).__name__}")
+    if hasattr(inputs, "__len__"):
+        return inputs
+    try:
+        return list(inputs)
+    except TypeError:
+        raise TypeError(f"{expected}, got {type(inputs).__name__}") from None
+
+
+def _checked_step(step, fn: str, returns: str):
+    """`step`, checked to be callable and wrapped so that returning anything but a pair is a clear error."""
+    if not callable(step):
+        raise TypeError(f"{fn}: step must be a function step(input, state) -> {returns}, got {type(step).__name__}")
+
+    def checked(x, state):
+        out = step(x, state)
+        if not isinstance(out, tuple) or len(out) != 2:
+            got = f"a tuple of {len(out)}" if isinstance(out, tuple) else type(out).__name__
+            raise TypeError(f"{fn}: step must return a pair {returns}, got {got}")
+        return out
+    return checked
+
+
+def _logits(logits, fn: str) -> Tensor:
+    """The logits a decoder step returned, which must be a Tensor (the next token is read from them)."""
+    if not isinstance(logits, Tensor):
+        raise TypeError(f"{fn}: step must return a Tensor of logits first, got {type(logits).__name__}")
+    return logits

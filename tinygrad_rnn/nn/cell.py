@@ -84,8 +84,10 @@ class RecurrentCell(Module):
         owner = type(self).__name__
         x = x if isinstance(x, Tensor) else Tensor(x)
         if x.ndim not in (1, 2) or x.shape[-1] != self.input_size:
+            why = (f"{x.ndim} dimensions, need 2 (batch, input_size) or 1 (input_size,)" if x.ndim not in (1, 2)
+                   else f"feature size {x.shape[-1]} != input_size {self.input_size}")
             raise ValueError(f"{owner} expected input of shape (B, {self.input_size}) or unbatched "
-                             f"({self.input_size},), got {x.shape}")
+                             f"({self.input_size},), got {x.shape}: {why}")
         batch = x.shape[0] if x.ndim == 2 else None
         state = self.init_state(batch, x.dtype) if state is None else state
         self.check_state(state, batch)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..rng import default_generator
-from ..tensor import Tensor
+from ..tensor import Tensor, as_array, as_float_array
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -17,14 +17,14 @@ def _tensor(x, fn: str, arg: str) -> Tensor:
 
 def softmax(x: Tensor, axis: int = -1) -> Tensor:
     """exp(x) / sum(exp(x)) along `axis`; the max is subtracted first (it cancels) so exp never overflows."""
-    x = _tensor(x, "softmax", "x")
+    x = _along_axis(x, axis, "softmax")
     e = (x - x.data.max(axis=axis, keepdims=True)).exp()
     return e / e.sum(axis=axis, keepdims=True)
 
 
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     """x - log(sum(exp(x))) along `axis`, shifted by the max so it stays finite for huge logits."""
-    x = _tensor(x, "log_softmax", "x")
+    x = _along_axis(x, axis, "log_softmax")
     shifted = x - x.data.max(axis=axis, keepdims=True)
     return shifted - shifted.exp().sum(axis=axis, keepdims=True).log()
 
@@ -46,7 +46,7 @@ def cross_entropy(logits: Tensor, targets, reduction: str = "mean", ignore_index
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy: logits must have shape (N, C), got {logits.shape}")
     n, c = logits.shape
-    t = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
+    t = _targets(targets, ignore_index)
     if t.shape != (n,):
         raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got {t.shape}")
     if t.dtype.kind not in "iu":
@@ -70,9 +70,10 @@ def mse_loss(prediction: Tensor, target, reduction: str = "mean") -> Tensor:
     """Mean (or sum, or elementwise) squared error; shapes must match exactly, nothing is broadcast."""
     prediction = _tensor(prediction, "mse_loss", "prediction")
     _check_reduction(reduction, "mse_loss")
-    target_shape = np.shape(target.data if isinstance(target, Tensor) else target)
-    if target_shape != prediction.shape:
-        raise ValueError(f"mse_loss: target shape {target_shape} must equal prediction shape {prediction.shape}")
+    if not isinstance(target, Tensor):
+        target = Tensor(as_float_array(target, "mse_loss: target", integers=prediction.dtype))
+    if target.shape != prediction.shape:
+        raise ValueError(f"mse_loss: target shape {target.shape} must equal prediction shape {prediction.shape}")
     squared = (prediction - target) ** 2
     return squared if reduction == "none" else squared.sum() if reduction == "sum" else squared.mean()
 
@@ -80,8 +81,7 @@ def mse_loss(prediction: Tensor, target, reduction: str = "mean") -> Tensor:
 def dropout(x: Tensor, p: float = 0.5, training: bool = True, generator: np.random.Generator | None = None) -> Tensor:
     """Zero each entry with probability p and scale the rest by 1 / (1 - p) (identity when not training)."""
     x = _tensor(x, "dropout", "x")
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: p must be a probability in [0, 1], got {p}")
+    p = check_probability(p, "dropout")
     if not training or p == 0.0:
         return x
     if p == 1.0:
@@ -93,7 +93,9 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True, generator: np.rand
 def embedding(weight: Tensor, indices) -> Tensor:
     """Rows of `weight` (num_embeddings, dim) picked by integer `indices` of any shape."""
     weight = _tensor(weight, "embedding", "weight")
-    idx = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+    if weight.ndim != 2:
+        raise ValueError(f"embedding: weight must have shape (num_embeddings, embedding_dim), got {weight.shape}")
+    idx = as_array(indices.data if isinstance(indices, Tensor) else indices, "embedding: indices")
     if idx.dtype.kind not in "iu":
         if idx.dtype.kind != "f" or not np.all(idx == np.round(idx)):
             raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
@@ -103,3 +105,30 @@ def embedding(weight: Tensor, indices) -> Tensor:
         raise ValueError(f"embedding: index {int(idx.min() if idx.min() < 0 else idx.max())} is out of range "
                          f"for {n} embeddings (0..{n - 1})")
     return weight[idx]
+
+
+def check_probability(p, owner: str) -> float:
+    """p as a float, if it is a number in [0, 1]; otherwise an error naming `owner`."""
+    if not isinstance(p, (int, float, np.integer, np.floating)) or isinstance(p, bool):
+        raise TypeError(f"{owner}: p must be a number in [0, 1], got {type(p).__name__} {p!r}")
+    if not 0.0 <= p <= 1.0:                                 # also rejects nan
+        raise ValueError(f"{owner}: p must be a probability in [0, 1], got {p}")
+    return float(p)
+
+
+def _along_axis(x, axis, fn: str) -> Tensor:
+    """x, checked to be a Tensor with a non-empty `axis` (softmax over nothing is undefined)."""
+    from ..shape_ops import normalize_axes
+    x = _tensor(x, fn, "x")
+    axes = normalize_axes(axis, x.ndim, fn)
+    if any(x.shape[a] == 0 for a in axes):
+        raise ValueError(f"{fn}(axis={axis}): the axis is empty in shape {x.shape}; there is nothing to normalize")
+    return x
+
+
+def _targets(targets, ignore_index) -> np.ndarray:
+    """cross_entropy's targets as an array, after checking that ignore_index is an int or None."""
+    if ignore_index is not None and (not isinstance(ignore_index, (int, np.integer)) or isinstance(ignore_index, bool)):
+        raise TypeError(f"cross_entropy: ignore_index must be an int or None, got {type(ignore_index).__name__} "
+                        f"{ignore_index!r}")
+    return as_array(targets.data if isinstance(targets, Tensor) else targets, "cross_entropy: targets")

@@ -6,7 +6,7 @@ and draws from the library's seedable generator, so `tr.manual_seed(n)` fixes th
 """
 from __future__ import annotations
 
-from numbers import Integral, Real
+from numbers import Integral
 from typing import Iterator
 
 import numpy as np
@@ -73,11 +73,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5):
         super().__init__()
-        if not isinstance(p, Real) or isinstance(p, bool):
-            raise TypeError(f"Dropout: p must be a number in [0, 1], got {type(p).__name__} {p!r}")
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p}")
-        self.p = float(p)
+        self.p = F.check_probability(p, "Dropout")
 
     def forward(self, x: Tensor) -> Tensor:
         """Same shape out as in; the mask comes from the library's generator."""

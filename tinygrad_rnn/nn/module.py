@@ -11,7 +11,7 @@ from typing import Iterator
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, as_array
 
 
 def check_positive_int(owner: str, **sizes) -> None:
@@ -141,7 +141,8 @@ class Module:
         if not isinstance(state, dict):
             raise TypeError(f"load_state_dict expects a dict of arrays, got {type(state).__name__}")
         params = dict(self.named_parameters())
-        arrays = {k: np.asarray(v.data if isinstance(v, Tensor) else v) for k, v in state.items()}
+        arrays = {k: as_array(v.data if isinstance(v, Tensor) else v, f"load_state_dict: '{k}'")
+                  for k, v in state.items()}
         problems = []
         if strict:
             problems += [f"missing key '{k}'" for k in params if k not in arrays]
@@ -168,7 +169,10 @@ class Module:
 
     def load(self, path: str, strict: bool = True) -> "Module":
         """Read an .npz written by save() (never unpickles) and load it; nothing changes if it raises."""
-        archive = np.load(path, allow_pickle=False)
+        try:
+            archive = np.load(path, allow_pickle=False)
+        except ValueError:                                   # numpy's guess: a pickle, which we never load
+            archive = None
         if not isinstance(archive, np.lib.npyio.NpzFile):
             raise ValueError(f"Module.load: {path} is not an .npz archive written by save()")
         with archive:

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..autograd import scope
 from ..shape_ops import concatenate, stack, where
-from ..tensor import Tensor
+from ..tensor import Tensor, as_array
 from .cell import RecurrentCell
 from .functional import dropout as dropout_fn
 from .gru_cell import GRUCell
@@ -60,7 +60,7 @@ class RecurrentLayer(Module):
                  bidirectional: bool = False):
         name = type(self).__name__
         check_positive_int(name, input_size=input_size, hidden_size=hidden_size, num_layers=num_layers)
-        if not isinstance(dropout, Real) or not 0.0 <= dropout <= 1.0:
+        if not isinstance(dropout, Real) or isinstance(dropout, bool) or not 0.0 <= dropout <= 1.0:
             raise ValueError(f"{name}: dropout must be a probability in [0, 1], got {dropout!r}")
         self.input_size, self.hidden_size, self.num_layers = int(input_size), int(hidden_size), int(num_layers)
         self.bias, self.batch_first, self.dropout = bool(bias), bool(batch_first), float(dropout)
@@ -168,7 +168,7 @@ class RecurrentLayer(Module):
     def _valid_steps(self, lengths, T: int, B: int) -> np.ndarray:
         """(T, B, 1) bool: is step t inside sequence b? Checks lengths: B positive integers <= T."""
         name = type(self).__name__
-        arr = np.asarray(lengths.data if isinstance(lengths, Tensor) else lengths)
+        arr = as_array(lengths.data if isinstance(lengths, Tensor) else lengths, f"{name}: lengths")
         if arr.ndim != 1 or arr.shape[0] != B:
             raise ValueError(f"{name} expected lengths of shape ({B},) (one per sequence in the batch), "
                              f"got shape {arr.shape}")

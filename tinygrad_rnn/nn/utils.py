@@ -18,7 +18,7 @@ Params = Union[Tensor, Iterable[Tensor]]
 
 def _grads(parameters: Params, fn: str) -> list:
     """The gradient arrays of a Tensor or an iterable of Tensors; Tensors without a grad are skipped."""
-    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
+    params = _param_list(parameters, fn)
     for i, p in enumerate(params):
         if not isinstance(p, Tensor):
             raise TypeError(f"{fn}: parameters must be Tensors, got {type(p).__name__} at position {i}")
@@ -64,3 +64,17 @@ def clip_grad_value_(parameters: Params, clip_value: float) -> None:
     v = _threshold(clip_value, fn, "clip_value")
     for g in _grads(parameters, fn):
         np.clip(g, -v, v, out=g)
+
+
+def _param_list(parameters, fn: str) -> list:
+    """A Tensor or an iterable of them as a list; a Module is refused with the call to use instead."""
+    if isinstance(parameters, Tensor):
+        return [parameters]
+    if hasattr(parameters, "parameters") and callable(parameters.parameters):
+        raise TypeError(f"{fn}: parameters must be Tensors, got a {type(parameters).__name__} "
+                        "(pass module.parameters())")
+    try:
+        return list(parameters)
+    except TypeError:
+        raise TypeError(f"{fn}: parameters must be a Tensor or an iterable of Tensors, "
+                        f"got {type(parameters).__name__}") from None
