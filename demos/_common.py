@@ -52,6 +52,14 @@ def out_dir(path: str | Path = "out") -> Path:
     return directory
 
 
+def descend(optimizer, loss) -> float:
+    """One training step: clear the old gradients, backpropagate `loss`, update; returns the loss value."""
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
 class Progress:
     """A status line for a training loop: step, loss and elapsed seconds.
 

@@ -109,10 +109,7 @@ def train(model: Captioner, scenes: list, steps: int, batch: int, rng: np.random
             images, words = make_set(scenes, batch, rng, noise)
             logits, _ = teacher_forcing(model.step, model.initial_state(images), words, np.full(batch, START))
             loss = cross_entropy(logits.reshape(-1, len(WORDS)), words.reshape(-1))
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            losses.append(loss.item())
+            losses.append(_common.descend(opt, loss))
             progress.update(step, losses[-1])
     return losses
 

@@ -135,10 +135,7 @@ def train(model: Tagger, data: tuple, steps: int, batch: int, rng: np.random.Gen
         for step in range(1, steps + 1):
             pick = rng.choice(len(lengths), batch, replace=False)
             loss = loss_of(model, ids[pick], tags[pick], lengths[pick])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            losses.append(loss.item())
+            losses.append(_common.descend(opt, loss))
             progress.update(step, losses[-1])
     return losses
 

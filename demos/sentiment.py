@@ -130,10 +130,7 @@ def train(model: MeanPoolClassifier, ids: np.ndarray, lengths: np.ndarray, label
         for step in range(1, steps + 1):
             pick = rng.choice(len(labels), batch, replace=False)
             loss = cross_entropy(model(ids[pick], lengths[pick]), labels[pick])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            losses.append(loss.item())
+            losses.append(_common.descend(opt, loss))
             progress.update(step, losses[-1])
     return losses
 

@@ -116,10 +116,7 @@ def train(model: Speller, numbers: np.ndarray, ratio: float, steps: int, batch: 
             logits, _ = teacher_forcing(model.step, model.summary(x, lengths), feed, np.full(batch, START),
                                         ratio=ratio, generator=rng)                 # (T, B, V)
             loss = cross_entropy(logits.reshape(-1, len(WORDS)), scored.reshape(-1), ignore_index=-1)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            losses.append(loss.item())
+            losses.append(_common.descend(opt, loss))
             progress.update(step, losses[-1])
             if every and step % every == 0:
                 checks.append(check(model))
