@@ -213,18 +213,24 @@ def no_grad():
         STATE.grad_enabled = previous
 
 
-@contextlib.contextmanager
-def scope(name: str):
+class scope:
     """Tag every node made inside this block with `name` (nestable: tags form a path, outer first).
 
     The recurrent layers open one scope per layer, direction and time step; the drawing turns scopes
     into boxes. A user's own loop can do the same: `with tr.scope(f"t={t}"): h = cell(x[t], h)`.
+    (A small class rather than a generator-based context manager: it is entered at every time step.)
     """
-    if not isinstance(name, str):
-        raise TypeError(f"scope(name) expects a str, got {type(name).__name__}")
-    previous = STATE.scope
-    STATE.scope = previous + (name,)
-    try:
-        yield
-    finally:
-        STATE.scope = previous
+
+    __slots__ = ("name", "previous")
+
+    def __init__(self, name: str):
+        if not isinstance(name, str):
+            raise TypeError(f"scope(name) expects a str, got {type(name).__name__}")
+        self.name = name
+
+    def __enter__(self) -> None:
+        self.previous = STATE.scope
+        STATE.scope = self.previous + (self.name,)
+
+    def __exit__(self, *exc) -> None:
+        STATE.scope = self.previous

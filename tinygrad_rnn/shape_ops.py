@@ -9,6 +9,9 @@ from .autograd import IndexedGrad
 from .tensor import Tensor, as_array, unbroadcast
 
 
+_BASIC = (int, slice, type(Ellipsis), type(None))     # index parts that select a view (no repeats)
+
+
 def normalize_axes(axis, ndim: int, op: str) -> tuple:
     """`axis` (None, int or tuple of ints, negatives allowed) as a sorted tuple of non-negative axes."""
     if axis is None:
@@ -46,6 +49,8 @@ def reshape(x: Tensor, shape) -> Tensor:
 
 def transpose(x: Tensor, axes) -> Tensor:
     """Permute the axes (reverse them when `axes` is empty); the gradient is permuted back."""
+    if not axes and x.data.ndim == 2:                    # the matrix transpose W.T: its own inverse
+        return x._child(x.data.T, (x,), lambda g: (g.T,), "transpose")
     axes = tuple(axes) if axes else tuple(reversed(range(x.data.ndim)))
     if not _is_permutation(axes, x.data.ndim):
         raise ValueError(f"transpose: axes {axes} are not a permutation of the {x.data.ndim} axes of {x.data.shape}")
@@ -73,13 +78,15 @@ def _plain_index(index) -> object:
 
 def getitem(x: Tensor, index) -> Tensor:
     """x[index] with numpy semantics; the gradient is scattered back, repeated indices adding up."""
-    index = _plain_index(index)
+    basic = all(type(p) in _BASIC for p in (index if type(index) is tuple else (index,)))
+    if not basic:                       # ints and slices (x_proj[t], gate blocks) skip the array checks
+        index = _plain_index(index)
     try:
         out = x.data[index]
     except IndexError as err:
         raise IndexError(f"Tensor index {index!r} is invalid for shape {x.data.shape}: {err}") from None
     parts = index if isinstance(index, tuple) else (index,)
-    advanced = any(isinstance(p, np.ndarray) and p.dtype.kind != "b" for p in parts)
+    advanced = not basic and any(isinstance(p, np.ndarray) and p.dtype.kind != "b" for p in parts)
     return x._child(np.asarray(out), (x,), lambda g: (IndexedGrad(index, g, repeats=advanced),), "index")
 
 
@@ -122,8 +129,7 @@ def stack(tensors, axis: int = 0) -> Tensor:
             raise ValueError(f"stack: Tensor {i} has shape {t.data.shape}, but Tensor 0 has {ts[0].data.shape}")
     axis = normalize_axes(axis, ts[0].data.ndim + 1, "stack")[0]
     out = np.stack([t.data for t in ts], axis=axis)
-    n = len(ts)
-    return ts[0]._child(out, tuple(ts), lambda g: tuple(np.take(g, i, axis=axis) for i in range(n)), "stack")
+    return ts[0]._child(out, tuple(ts), lambda g: tuple(np.moveaxis(g, axis, 0)), "stack")   # one slice each
 
 
 def where(cond, a, b) -> Tensor:
