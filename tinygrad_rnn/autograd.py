@@ -11,6 +11,8 @@ Nothing here knows about ops: adding an op never touches this file.
 from __future__ import annotations
 
 import contextlib
+import itertools
+import operator
 
 import numpy as np
 
@@ -24,6 +26,8 @@ class _State:
 
 
 STATE = _State()
+_serials = itertools.count()              # creation order of nodes: parents are always made first
+_by_serial = operator.attrgetter("serial")
 
 
 class Node:
@@ -35,7 +39,7 @@ class Node:
     """
 
     __slots__ = ("data", "grad", "requires_grad", "parents", "backward_fn", "op", "scope", "name",
-                 "origin", "__weakref__")
+                 "origin", "serial", "__weakref__")
     result_type: type          # the class of op results (a Parameter's results are plain Tensors)
 
     def _child(self, data, parents: tuple, backward_fn, op: str):
@@ -51,6 +55,7 @@ class Node:
         out.requires_grad = False
         out.parents = ()
         out.backward_fn = None
+        out.serial = next(_serials)
         if state.grad_enabled:
             for p in parents:
                 if p.requires_grad:
@@ -73,6 +78,7 @@ class Node:
         self.op = ""
         self.scope = STATE.scope
         self.name = name
+        self.serial = next(_serials)
         self.origin = None
 
     def _own_grad(self, g):
@@ -107,31 +113,23 @@ class Node:
 
 
 def topological_order(root: Node, only_grad: bool = True) -> list:
-    """Every node `root` depends on, each after all of its parents (iterative depth-first search).
+    """Every node `root` depends on, each after all of its parents.
 
     Why an order at all: a node used twice (a hidden state feeding the next step *and* the output)
     must have collected the gradient from all its consumers before it passes its own gradient on.
-    Reverse topological order guarantees that. The walk uses an explicit stack, not recursion, so a
-    10^6-node chain (a long unrolled sequence) is fine. With `only_grad`, nodes that need no gradient
-    are skipped (backward); without it, every recorded node is listed (drawing).
+    Reverse topological order guarantees that. Finding one is easy here: an op can only be applied to
+    nodes that already exist, so the order in which nodes were made (their `serial`) is topological.
+    The search for what `root` depends on uses an explicit stack, not recursion, so a 10^6-node chain
+    (a long unrolled sequence) is fine. With `only_grad`, nodes that need no gradient are skipped
+    (backward); without it, every recorded node is listed (drawing).
     """
-    order, visited = [], set()
-    stack, expanded = [root], [False]   # two parallel stacks, not one of (node, flag) pairs: on a long
-    while stack:                        # chain those pairs pile up and the cycle collector walks them all
-        node = stack.pop()
-        if expanded.pop():
-            order.append(node)
-            continue
-        if node in visited:
-            continue
-        visited.add(node)
-        stack.append(node)
-        expanded.append(True)
-        for p in node.parents:
-            if p not in visited and (p.requires_grad or not only_grad):
+    found, stack = {root}, [root]
+    while stack:
+        for p in stack.pop().parents:
+            if p not in found and (p.requires_grad or not only_grad):
+                found.add(p)
                 stack.append(p)
-                expanded.append(False)
-    return order
+    return sorted(found, key=_by_serial)
 
 
 class IndexedGrad:
