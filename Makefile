@@ -45,7 +45,8 @@ bench: venv
 	@set -e; for f in $(sort $(filter-out benchmarks/_%,$(wildcard benchmarks/*.py))); do \
 	  echo "== $$f"; $(PY) $$f; done
 
-# images: redraw docs/img/*.svg, the pictures of docs/drawing.md and the README.
+# images: redraw docs/img/*.svg and rerun every demo for its README picture in docs/img/demos/
+# (about 2 minutes; installs the plots extra).
 images: venv dot
 	$(PY) scripts/make_images.py docs/img
 

@@ -178,8 +178,9 @@ def plot(series: Mapping[str, Sequence[float]], path: str | Path, title: str, xl
         return path
     fig, ax = plt.subplots(figsize=(6, 4))
     for label, ys in series.items():
-        ax.plot(np.arange(len(ys)) if x is None else x, ys, marker=".", label=label)
+        ax.plot(np.arange(len(ys)) if x is None else x, ys, marker="." if len(ys) <= 60 else None, label=label)
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel, yscale="log" if logy else "linear")
+    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)

@@ -151,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> dict:
     for target, steps in plan.items():
         print(f"\nTarget '{target}': {steps} steps of Adam (lr {lr}), batches of 32 strings of length "
               f"1..{train_len}, hidden size {hidden}, seeds {seeds}")
-        accuracy, runs = {}, {}
+        accuracy, runs, curves = {}, {}, {}
         for kind in LAYERS:
             runs[kind] = []
             for seed in seeds:
@@ -161,6 +161,7 @@ def main(argv: Sequence[str] | None = None) -> dict:
                 losses = train(model, lambda: parity_batch(rng, 32, 1, train_len, target), steps, lr)
                 by_length = accuracy_by_length(model, rng, test_len, 500)
                 accuracy.setdefault(kind, by_length)
+                curves.setdefault(kind, losses)
                 runs[kind].append({"seed": seed, "learned_at": learned_at(losses),
                                    "final_loss": float(np.mean(losses[-20:])),
                                    "seen": float(by_length[:train_len].mean()),
@@ -175,6 +176,8 @@ def main(argv: Sequence[str] | None = None) -> dict:
         _common.plot(accuracy, _common.out_dir(args.out) / f"parity_{target}.png",
                      f"Parity, trained on lengths 1..{train_len} (target '{target}', seed {seeds[0]})",
                      xlabel="string length", ylabel="accuracy", x=np.arange(1, test_len + 1))
+        _common.plot(curves, _common.out_dir(args.out) / f"parity_{target}_loss.png",
+                     f"Parity: training loss (target '{target}', seed {seeds[0]})", ylabel="cross-entropy", logy=True)
         results[target] = {"accuracy": accuracy, "runs": runs, "steps": steps}
     return {"train_len": train_len, "test_len": test_len, "seeds": seeds, **results}
 

@@ -1,11 +1,15 @@
-"""Regenerate the pictures of docs/drawing.md (and the README) with the command line: `make images`.
+"""Regenerate the pictures of docs/drawing.md and the README with the command line: `make images`.
 
-Each picture is one `python -m tinygrad_rnn render ...` call, listed below with the docs' file name.
-Usage: python scripts/make_images.py [output directory, default docs/img]
+Each drawing is one `python -m tinygrad_rnn render ...` call, listed below with the docs' file name.
+Then every demo runs in full and its README picture goes to the output directory's demos/ folder
+(scripts/demo_pictures.py: about two minutes; it installs matplotlib if it is missing).
+Usage: python scripts/make_images.py [output directory, default docs/img] [--drawings-only]
 """
+import argparse
 import sys
 from pathlib import Path
 
+from demo_pictures import make_demo_pictures
 from tinygrad_rnn.__main__ import main
 
 PICTURES = {
@@ -18,7 +22,7 @@ PICTURES = {
 
 
 def make_images(directory: Path) -> None:
-    """Render every picture into `directory`; stop at the first failure."""
+    """Render every drawing into `directory`; stop at the first failure."""
     for name, options in PICTURES.items():
         status = main(["render", *options.split(), "-o", str(directory / name)])
         if status:
@@ -26,4 +30,11 @@ def make_images(directory: Path) -> None:
 
 
 if __name__ == "__main__":
-    make_images(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/img"))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("directory", nargs="?", default="docs/img", help="where the drawings go")
+    parser.add_argument("--drawings-only", action="store_true",
+                        help="skip the demo pictures (seconds instead of minutes)")
+    args = parser.parse_args()
+    make_images(Path(args.directory))
+    if not args.drawings_only:
+        make_demo_pictures(Path(args.directory) / "demos")

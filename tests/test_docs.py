@@ -327,3 +327,13 @@ def test_softplus_label_dtype_and_errors(new_op):
         assert not new_op.softplus(x).requires_grad
     with pytest.raises(TypeError, match=r"softplus\(x\) expects a Tensor, got list"):
         new_op.softplus([1.0, 2.0])
+
+
+def test_pictures_the_documents_show_exist():
+    shown = 0
+    for path in DOC_FILES:
+        for src in re.findall(r'<img src="([^"]+)"|!\[[^\]]*\]\(([^)]+)\)', path.read_text()):
+            target = path.parent / (src[0] or src[1])
+            assert target.is_file(), f"{path.name} shows {src[0] or src[1]}, which does not exist"
+            shown += 1
+    assert shown >= 20                     # README: drawings and one picture per demo; the tour's drawings
