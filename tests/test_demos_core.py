@@ -230,10 +230,11 @@ def test_plot_falls_back_to_text(common, tmp_path, monkeypatch, capsys):
 def test_plot_uses_matplotlib_when_present(common, tmp_path, monkeypatch):
     saved, calls = [], []
     ax = SimpleNamespace(plot=lambda *a, **k: calls.append(a), set=lambda **k: calls.append(k),
-                         legend=lambda: None)
+                         legend=lambda: None, xaxis=SimpleNamespace(set_major_locator=calls.append))
     fig = SimpleNamespace(tight_layout=lambda: None, savefig=lambda path, dpi: saved.append(path))
-    plt = SimpleNamespace(subplots=lambda figsize: (fig, ax), close=lambda f: None)
+    plt = SimpleNamespace(subplots=lambda figsize: (fig, ax), close=lambda f: None,
+                          MaxNLocator=lambda integer: f"integer ticks: {integer}")
     monkeypatch.setattr(common, "_pyplot", lambda: plt)
     path = common.plot({"a": [1, 2], "b": [2, 1]}, tmp_path / "c.png", "T", logy=True)
     assert path == tmp_path / "c.png" and saved == [path]
-    assert calls[-1]["yscale"] == "log" and len(calls) == 3
+    assert calls[-2]["yscale"] == "log" and calls[-1] == "integer ticks: True" and len(calls) == 4
