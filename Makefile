@@ -14,8 +14,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 venv: .venv/.installed
 
 .venv/bin/python:
-	@python3 -m venv .venv || { rm -rf .venv; \
-	  echo "error: 'python3 -m venv' failed (Debian/Ubuntu: sudo apt-get install python3-venv)" >&2; exit 1; }
+	@scripts/make_venv.sh
 
 .venv/.installed: setup.cfg pyproject.toml $(wildcard tinygrad_rnn/__init__.py) | .venv/bin/python
 	$(PY) -m pip install -q -e '.[dev]'
