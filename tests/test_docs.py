@@ -337,3 +337,13 @@ def test_pictures_the_documents_show_exist():
             assert target.is_file(), f"{path.name} shows {src[0] or src[1]}, which does not exist"
             shown += 1
     assert shown >= 20                     # README: drawings and one picture per demo; the tour's drawings
+
+
+def test_every_demo_has_a_readme_picture():
+    spec = importlib.util.spec_from_file_location("demo_pictures", ROOT / "scripts" / "demo_pictures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    demos = {p.stem for p in (ROOT / "demos").glob("*.py")} - {"_common", "text_data"}
+    assert set(module.PICTURES) == demos
+    readme = (ROOT / "README.md").read_text()
+    assert all(f"docs/img/demos/{name}." in readme for name in demos)

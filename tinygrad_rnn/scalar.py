@@ -2,7 +2,8 @@
 
 Each primitive is its forward followed by its local derivatives with respect to each input (a
 `Partials` tuple); the engine multiplies them by the output gradient (the chain rule). Primitives:
-add, mul, pow by a number, exp, log, tanh, sigmoid, relu. Everything else (neg, sub, div and the reflected forms) is composed from them in one line.
+add, mul, pow by a number, exp, log, tanh, sigmoid, relu. Everything else (neg, sub, div and the
+reflected forms) is composed from them in one line.
 """
 from __future__ import annotations
 

@@ -113,7 +113,8 @@ def concatenate(tensors, axis: int = 0) -> Tensor:
         raise ValueError("concatenate: 0-d Tensors cannot be concatenated; use stack")
     axis = normalize_axes(axis, ndim, "concatenate")[0]
     for i, t in enumerate(ts):
-        if t.data.ndim != ndim or t.data.shape[:axis] + t.data.shape[axis + 1:] != ts[0].data.shape[:axis] + ts[0].data.shape[axis + 1:]:
+        others = t.data.shape[:axis] + t.data.shape[axis + 1:]                 # every axis but the joined one
+        if t.data.ndim != ndim or others != ts[0].data.shape[:axis] + ts[0].data.shape[axis + 1:]:
             raise ValueError(f"concatenate(axis={axis}): Tensor {i} has shape {t.data.shape}, which does not "
                              f"match Tensor 0's shape {ts[0].data.shape} outside the joined axis")
     bounds = np.cumsum([t.data.shape[axis] for t in ts])[:-1]

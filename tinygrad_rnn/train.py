@@ -41,9 +41,9 @@ def tbptt(step, inputs, state, k1: int, k2: int, on_window=None) -> list:
     Each step starts from a detached copy of the previous state, so at most k2 steps of graph are
     kept alive (memory does not grow with the sequence). The gradient of a window is exact: the
     gradient arriving at a step's input state is handed to the previous step's output state, k2 steps
-    back, and no further. k2 > k1 gives overlapping windows; k1 = k2 >= len(inputs) is full BPTT. Gradients accumulate in the
-    parameters; `on_window(window_loss)` is called after each window's backward (step an optimizer and
-    zero the gradients there). Returns the window losses (floats, summed over the window's steps).
+    back, and no further. k2 > k1 gives overlapping windows; k1 = k2 >= len(inputs) is full BPTT.
+    Gradients accumulate in the parameters; `on_window(window_loss)` is called after each window's
+    backward (step an optimizer and zero the gradients there). Returns the window losses (floats, summed over the window's steps).
     """
     _check_window(k1, k2)
     step = _checked_step(step, "tbptt", "(loss, state)")

@@ -95,20 +95,28 @@ class RecurrentCell(Module):
 
     def check_state(self, state, batch: int | None) -> None:
         """Raise a clear error unless `state` has this cell's form and shape (B, H), or (H,) unbatched."""
-        owner, names = type(self).__name__, self.state_names
-        parts = (state,) if self.num_states == 1 else state
-        form = names[0] if self.num_states == 1 else "(" + ", ".join(names) + ")"
-        if self.num_states > 1 and (not isinstance(state, (tuple, list)) or len(state) != self.num_states):
-            raise TypeError(f"{owner} expected state to be a tuple {form} of {self.num_states} Tensors, "
-                            f"got {type(state).__name__}")
         expected = (self.hidden_size,) if batch is None else (batch, self.hidden_size)
         meaning = "(hidden_size,)" if batch is None else "(batch, hidden_size)"
-        for name, part in zip(names, parts):
-            if not isinstance(part, Tensor):
-                raise TypeError(f"{owner} expected state {name} to be a Tensor, got {type(part).__name__}")
-            if part.shape != expected:
-                raise ValueError(f"{owner} expected state {name} of shape {expected} {meaning}, "
-                                 f"got {part.shape}")
+        check_state_tensors(type(self).__name__, "state", state, self.state_names, "state {}",
+                            expected, f"{expected} {meaning}")
 
     def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias else ", bias=False")
+
+
+def check_state_tensors(owner: str, what: str, state, names: tuple, part: str, expected: tuple,
+                        shape_text: str) -> tuple:
+    """The parts of a state (one bare Tensor, or a tuple of len(names) Tensors), each checked to be a
+    Tensor of shape `expected`; returns them as a tuple. Errors name `owner`, the argument `what`, and
+    each part as `part.format(name)`, with `shape_text` saying what the expected shape means."""
+    n = len(names)
+    if n > 1 and (not isinstance(state, (tuple, list)) or len(state) != n):
+        raise TypeError(f"{owner} expected {what} to be a tuple ({', '.join(names)}) of {n} Tensors, "
+                        f"got {type(state).__name__}")
+    parts = (state,) if n == 1 else tuple(state)
+    for name, tensor in zip(names, parts):
+        if not isinstance(tensor, Tensor):
+            raise TypeError(f"{owner} expected {part.format(name)} to be a Tensor, got {type(tensor).__name__}")
+        if tensor.shape != expected:
+            raise ValueError(f"{owner} expected {part.format(name)} of shape {shape_text}, got {tensor.shape}")
+    return parts

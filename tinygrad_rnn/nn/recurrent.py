@@ -16,7 +16,7 @@ import numpy as np
 from ..autograd import scope
 from ..shape_ops import concatenate, stack, where
 from ..tensor import Tensor, as_array
-from .cell import RecurrentCell
+from .cell import RecurrentCell, check_state_tensors
 from .functional import dropout as dropout_fn
 from .gru_cell import GRUCell
 from .lstm_cell import LSTMCell
@@ -148,19 +148,11 @@ class RecurrentLayer(Module):
         """hx split into one cell state per (layer, direction), index k * D + d; zeros when hx is None."""
         if hx is None:
             return [cell.init_state(B, dtype) for cell in self.cells]
-        name, names, n = type(self).__name__, self.cells[0].state_names, self.cells[0].num_states
-        if n > 1 and (not isinstance(hx, (tuple, list)) or len(hx) != n):
-            form = "(" + ", ".join(f"{s}_0" for s in names) + ")"
-            raise TypeError(f"{name} expected hx to be a tuple {form} of {n} Tensors, got {type(hx).__name__}")
         LD, H = len(self.cells), self.hidden_size
         expected, layout = ((LD, B, H), "(L*D, B, H)") if batched else ((LD, H), "(L*D, H)")
-        parts = (hx,) if n == 1 else tuple(hx)
-        for s, part in zip(names, parts):
-            if not isinstance(part, Tensor):
-                raise TypeError(f"{name} expected {s}_0 in hx to be a Tensor, got {type(part).__name__}")
-            if part.shape != expected:
-                raise ValueError(f"{name} expected {s}_0 in hx of shape {layout} = {expected} "
-                                 f"(num_layers * num_directions, batch, hidden_size), got {part.shape}")
+        names = tuple(f"{s}_0" for s in self.cells[0].state_names)                # h_0 (, c_0)
+        parts = check_state_tensors(type(self).__name__, "hx", hx, names, "{} in hx", expected,
+                                    f"{layout} = {expected} (num_layers * num_directions, batch, hidden_size)")
         if not batched:
             parts = tuple(p.reshape(LD, 1, H) for p in parts)
         return [_join(tuple(p[i] for p in parts)) for i in range(LD)]
