@@ -22,7 +22,7 @@ import numpy as np
 
 import _common
 import tinygrad_rnn as tr
-from tinygrad_rnn.nn.functional import softmax
+from tinygrad_rnn.nn.functional import logsumexp, softmax
 
 TAGS = ("Det", "Noun", "Verb")
 WORDS = ("ball", "hit", "John", "the")                      # the notes' order of the one-hot x_t
@@ -48,12 +48,6 @@ def notes_rnn(words: Sequence[str]) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- 2. and 3. one recurrence, two reductions
-def logsumexp(a: tr.Tensor, axis: int) -> tr.Tensor:
-    """ln sum_i e^{a_i} along `axis`; the max is subtracted first as a constant (it cancels)."""
-    m = a.data.max(axis=axis, keepdims=True)
-    return (a - m).exp().sum(axis=axis).log() + np.squeeze(m, axis)
-
-
 def tensor_max(a: tr.Tensor, axis: int) -> tr.Tensor:
     """max_i a_i along `axis` (Viterbi's reduction)."""
     return a.max(axis=axis)

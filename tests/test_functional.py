@@ -1,4 +1,4 @@
-"""nn.functional: softmax and log_softmax (stable, gradients), cross_entropy (analytic gradient,
+"""nn.functional: softmax, log_softmax and logsumexp (stable, gradients), cross_entropy (analytic gradient,
 reductions, ignore_index, errors), mse_loss, dropout (identity cases, scaling, seeding), embedding."""
 import numpy as np
 import pytest
@@ -22,7 +22,23 @@ def test_softmax_and_log_softmax(shape, data, seed):
     check_op(Op(lambda x: F.log_softmax(x, axis=axis), lambda x: np.log(np_softmax(x, axis))), [shape], seed)
 
 
-@pytest.mark.parametrize("fn", [F.softmax, F.log_softmax, lambda x: F.cross_entropy(x, [0, 2]),
+@FAST
+@given(shape=shapes(min_dims=1, min_side=1), data=st.data(), keepdims=st.booleans(), seed=seeds)
+def test_logsumexp(shape, data, keepdims, seed):
+    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    check_op(Op(lambda x: F.logsumexp(x, axis, keepdims), lambda x: np.log(np.exp(x).sum(axis, keepdims=keepdims))),
+             [shape], seed)
+
+
+def test_logsumexp_is_finite_for_huge_inputs_and_its_gradient_is_softmax():
+    x = tr.Tensor([[1000.0, -1000.0, 999.0]], requires_grad=True)
+    out = F.logsumexp(x, axis=1)
+    np.testing.assert_allclose(out.data, [1000.0 + np.log1p(np.exp(-1.0))], rtol=1e-15)
+    out.sum().backward()
+    np.testing.assert_allclose(x.grad, np_softmax(x.data), rtol=1e-15, atol=1e-300)
+
+
+@pytest.mark.parametrize("fn", [F.softmax, F.log_softmax, F.logsumexp, lambda x: F.cross_entropy(x, [0, 2]),
                                 lambda x: F.mse_loss(x, np.ones((2, 3), dtype=np.float32)),
                                 lambda x: F.embedding(x, [1, 1, 0]), lambda x: F.dropout(x, 0.5)])
 def test_functional_keeps_float32(fn):

@@ -22,11 +22,18 @@ def softmax(x: Tensor, axis: int = -1) -> Tensor:
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def logsumexp(x: Tensor, axis: int = -1, keepdims: bool = False) -> Tensor:
+    """ln sum(exp(x)) along `axis`; the max m is taken out first and added back (ln sum e^x = m +
+    ln sum e^(x - m)), so it stays finite for huge inputs. Its gradient is softmax(x)."""
+    x = _along_axis(x, axis, "logsumexp")
+    m = x.data.max(axis=axis, keepdims=True)
+    return (x - m).exp().sum(axis=axis, keepdims=keepdims).log() + (m if keepdims else np.squeeze(m, axis))
+
+
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
-    """x - log(sum(exp(x))) along `axis`, shifted by the max so it stays finite for huge logits."""
+    """x - logsumexp(x) along `axis`: finite for huge logits."""
     x = _along_axis(x, axis, "log_softmax")
-    shifted = x - x.data.max(axis=axis, keepdims=True)
-    return shifted - shifted.exp().sum(axis=axis, keepdims=True).log()
+    return x - logsumexp(x, axis, keepdims=True)
 
 
 def _check_reduction(reduction: str, fn: str) -> None:
