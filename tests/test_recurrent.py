@@ -186,8 +186,8 @@ def test_every_node_carries_its_layer_direction_and_step_scope():
         for direction in ("forward", "reverse"):
             outputs = [n for n in nodes if n.op == "stack" and n.scope == ("encoder", f"LSTM.l{k}", direction)]
             assert len(outputs) == 1 and [p.scope[-1] for p in outputs[0].parents] == [f"t={t}" for t in (1, 2, 3)]
-            projection = [n for n in nodes if n.op == "matmul" and n.scope == ("encoder", f"LSTM.l{k}", direction)]
-            assert [n.data.shape for n in projection] == [(T * B, 4 * H)]     # all steps in one matmul
+            projection = [n for n in nodes if n.op == "linear" and n.scope == ("encoder", f"LSTM.l{k}", direction)]
+            assert [n.data.shape for n in projection] == [(T * B, 4 * H)]     # all steps in one linear
 
 
 def test_scope_uses_the_subclass_name():

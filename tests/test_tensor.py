@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given, strategies as st
 
 import tinygrad_rnn as tr
-from helpers import FAST, Op, axes, broadcast_shapes, check_float32, check_op, matmul_shapes, seeds, shapes
+from helpers import FAST, Op, axes, broadcast_shapes, check_float32, check_op, seeds, shapes
 
 BINARY = {
     "add": Op(lambda a, b: a + b),
@@ -70,28 +70,6 @@ def test_elementwise_op_keeps_float32(name):
         check_float32(BINARY[name], [(2, 3), (3,)], seed=1)
     else:
         check_float32(UNARY[name], [(2, 3)], seed=1)
-
-
-@FAST
-@given(shape_pair=matmul_shapes(), seed=seeds)
-def test_matmul(shape_pair, seed):
-    check_op(Op(lambda a, b: a @ b), shape_pair, seed)
-
-
-@pytest.mark.parametrize("a, b", [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)),
-                                  ((2, 1, 2, 3), (4, 3, 2)), ((2, 0), (0, 3)), ((0, 2), (2,))])
-def test_matmul_fixed_shapes_and_float32(a, b):
-    check_op(Op(lambda x, y: x @ y), [a, b], seed=2)
-    check_float32(Op(lambda x, y: x @ y), [a, b], seed=2)
-
-
-def test_matmul_with_plain_array_operands():
-    w = np.arange(6.0).reshape(2, 3)
-    check_op(Op(lambda x, m: m @ x, const=(1,)), [(3, 2), (4, 3)], seed=3)
-    check_op(Op(lambda x, m: x @ m, const=(1,)), [(2, 4, 3), (3,)], seed=3)
-    x = tr.Tensor(np.ones(3), requires_grad=True)
-    (w @ x).sum().backward()
-    np.testing.assert_array_equal(x.grad, w.sum(axis=0))
 
 
 @st.composite
@@ -170,12 +148,6 @@ def test_conveniences():
 
 def test_error_messages():
     a, b = tr.Tensor(np.ones((2, 3))), tr.Tensor(np.ones((4, 5)))
-    with pytest.raises(ValueError, match=r"matmul: shapes \(2, 3\) and \(4, 5\) do not align"):
-        a @ b
-    with pytest.raises(ValueError, match=r"matmul: operands must be at least 1-D, got shapes \(\) and \(2, 3\)"):
-        tr.Tensor(1.0) @ a
-    with pytest.raises(ValueError, match=r"matmul: cannot broadcast the batch axes of \(2, 2, 3\) and \(3, 3, 1\)"):
-        tr.Tensor(np.ones((2, 2, 3))) @ tr.Tensor(np.ones((3, 3, 1)))
     with pytest.raises(ValueError, match=r"add: cannot broadcast shapes \(2, 3\) and \(4, 5\)"):
         a + b
     with pytest.raises(ValueError, match=r"mul: cannot broadcast shapes \(4, 5\) and \(2, 3\)"):

@@ -171,7 +171,7 @@ def test_the_rolled_view_has_one_node_and_one_self_loop_per_cell():
 def test_labels_carry_shapes_and_module_paths():
     src = viz.draw(layer_loss("LSTM"), detail="op").source
     assert "<B>rnn.weight_hh_l0</B><BR/><FONT POINT-SIZE=\"9\">(12, 3)</FONT>" in src
-    assert "<B>matmul</B><BR/><FONT POINT-SIZE=\"9\">(2, 12)</FONT>" in src
+    assert "<B>linear</B><BR/><FONT POINT-SIZE=\"9\">(2, 12)</FONT>" in src
     assert "(12, 3)" not in viz.draw(layer_loss("LSTM"), detail="op", show_shapes=False).source
 
 

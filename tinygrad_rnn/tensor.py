@@ -3,7 +3,8 @@
 Each op is its numpy forward followed by its local backward (a closure from the output gradient g to
 the input gradients). Elementwise ops broadcast as numpy does; their backward hands g to
 `unbroadcast`, the one helper that undoes broadcasting. Shape ops, indexing and joining live in
-shape_ops.py; softmax and the losses, composed from these, in nn/functional.py.
+shape_ops.py; the matrix products (`@` and `linear`) in matmul.py; softmax and the losses, composed
+from these, in nn/functional.py.
 """
 from __future__ import annotations
 
@@ -179,8 +180,7 @@ class Tensor(Node):
         Accurate for every a: for a << 0, e^-a overflows to inf and s becomes exactly 0, and no
         subtraction ever cancels (unlike the tanh-based form, which loses the tail's relative precision).
         """
-        with np.errstate(over="ignore"):
-            s = 1 / (1 + np.exp(-self.data))
+        s = sigmoid(self.data)
         return self._unary(s, lambda: s * (1 - s), "sigmoid")
 
     def relu(self):
@@ -296,35 +296,12 @@ class Tensor(Node):
         return f"Tensor({body}, dtype={self.data.dtype}{extra})"
 
 
-def _matmul(x: Tensor, y: Tensor) -> Tensor:
-    """Matrix product with numpy's rules. A 1-D operand is treated as a row (left) or column (right)
-    matrix so that one rule serves every case: da = g @ b^T and db = a^T @ g, each summed back over
-    broadcast batch axes."""
-    a, b = x.data, y.data
-    if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"matmul: operands must be at least 1-D, got shapes {a.shape} and {b.shape}")
-    if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
-        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align: inner sizes "
-                         f"{a.shape[-1]} != {b.shape[-2 if b.ndim > 1 else 0]}")
-    try:
-        out = np.matmul(a, b)
-    except ValueError:
-        raise ValueError(f"matmul: cannot broadcast the batch axes of {a.shape} and {b.shape}") from None
-    need_a, need_b = x.requires_grad, y.requires_grad
-    if a.ndim == 2 and b.ndim == 2:
-        # np.dot, not @, in the backward: with a batch of one, a^T @ g has inner size 1, where numpy's
-        # matmul is about ten times slower than np.dot (numpy 2.4, OpenBLAS); for 2-D they agree
-        return x._child(out, (x, y), lambda g: (np.dot(g, b.T) if need_a else None,
-                                                np.dot(a.T, g) if need_b else None), "matmul")
-    a2 = a[None, :] if a.ndim == 1 else a
-    b2 = b[:, None] if b.ndim == 1 else b
-
-    def backward(g):
-        g2 = g.reshape(np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1]))
-        ga = unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape) if need_a else None
-        gb = unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2.shape).reshape(b.shape) if need_b else None
-        return ga, gb
-    return x._child(out, (x, y), backward, "matmul")
+def sigmoid(a: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-a) of an array, in place after the exp (e^-a may overflow to inf: then s = 0)."""
+    with np.errstate(over="ignore"):
+        s = np.asarray(np.exp(-a))                          # (a 0-d input gives a numpy scalar)
+    s += 1
+    return np.reciprocal(s, out=s)
 
 
 def _raw(x):
@@ -365,4 +342,5 @@ def _quiet(local):
 
 Tensor.result_type = Tensor       # op results are plain Tensors, also for subclasses such as Parameter
 
-from . import shape_ops  # noqa: E402  (shape_ops builds on Tensor, so it is imported last)
+from . import shape_ops  # noqa: E402  (shape_ops and matmul build on Tensor, so they are imported last)
+from .matmul import matmul as _matmul  # noqa: E402

@@ -1,5 +1,5 @@
 """Neural-network building blocks: Module/Parameter, layers, recurrent cells and sequence layers."""
-from . import functional, utils
+from . import functional, fused, utils
 from .cell import RecurrentCell
 from .gru_cell import GRUCell
 from .layers import Dropout, Embedding, Linear, Sequential
@@ -8,5 +8,5 @@ from .module import Module, Parameter
 from .recurrent import GRU, LSTM, RNN, RecurrentLayer
 from .rnn_cell import RNNCell
 
-__all__ = ["functional", "utils", "Module", "Parameter", "Linear", "Embedding", "Dropout", "Sequential",
+__all__ = ["functional", "fused", "utils", "Module", "Parameter", "Linear", "Embedding", "Dropout", "Sequential",
            "RecurrentCell", "RNNCell", "LSTMCell", "GRUCell", "RecurrentLayer", "RNN", "LSTM", "GRU"]

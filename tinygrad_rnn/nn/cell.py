@@ -5,8 +5,8 @@ previous hidden state h, with PyTorch's packed layout: the G gates' weights are 
 `weight_ih` (G*H, I) and `weight_hh` (G*H, H), biases `bias_ih`, `bias_hh` (G*H,). A step is split in
 two so the sequence layers can batch the input part over all time steps at once:
 
-    project(x)           the input part, x @ W_ih^T + bias (one matmul; works for (I,), (B, I), (N, I))
-    step(x_proj, state)  everything else: the recurrent matmul h @ W_hh^T and the gate equations
+    project(x)           the input part, x W_ih^T + bias (one `linear`; works for (I,), (B, I), (N, I))
+    step(x_proj, state)  everything else: the recurrent product h W_hh^T and the gate equations
 
 and `forward(x, state) = step(project(x), state)`. A new cell plugs into `RecurrentLayer` by
 subclassing this, setting `num_gates` (via __init__), `state_names`, and writing `step`.
@@ -19,6 +19,7 @@ import numpy as np
 
 from ..rng import default_generator
 from ..tensor import Tensor
+from .functional import linear
 from .module import Module, Parameter, check_positive_int
 
 
@@ -59,10 +60,8 @@ class RecurrentCell(Module):
         return self.bias_ih + self.bias_hh if self.bias else None
 
     def project(self, x: Tensor) -> Tensor:
-        """x @ W_ih^T + input_bias(): the input part of every gate's pre-activation, (..., G*H)."""
-        a = x @ self.weight_ih.T
-        bias = self.input_bias()
-        return a if bias is None else a + bias
+        """x W_ih^T + input_bias() as one `linear`: the input part of every gate's pre-activation, (..., G*H)."""
+        return linear(x, self.weight_ih, self.input_bias())
 
     def split_gates(self, a: Tensor) -> list:
         """The G gate blocks of a packed pre-activation (..., G*H), each (..., H), in row order."""

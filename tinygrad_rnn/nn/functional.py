@@ -1,8 +1,10 @@
-"""Softmax, losses, dropout and embedding lookup, each composed from Tensor ops (no backward of its own)."""
+"""Softmax, losses, dropout and embedding lookup, each composed from Tensor ops (no backward of its own),
+and `linear` (x W^T + b, one op with its own backward; it lives in tinygrad_rnn/matmul.py)."""
 from __future__ import annotations
 
 import numpy as np
 
+from ..matmul import linear  # noqa: F401  (re-exported: tr.nn.functional.linear, as in PyTorch)
 from ..rng import default_generator
 from ..tensor import Tensor, as_array, as_float_array
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..tensor import Tensor
 from .cell import RecurrentCell
+from .functional import linear
 
 
 class GRUCell(RecurrentCell):
@@ -42,8 +43,7 @@ class GRUCell(RecurrentCell):
         w, b = self.weight_hh, self.bias_hh
         if rows != slice(None):
             w, b = w[rows], (None if b is None else b[rows])
-        a = h @ w.T
-        return a if b is None else a + b
+        return linear(h, w, b)
 
     def step(self, x_proj: Tensor, h_prev: Tensor) -> Tensor:
         """h from x_proj = W_ih x + b_ih (..., 3H) and h_prev (..., H)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..tensor import Tensor
 from .cell import RecurrentCell
+from .functional import linear
 
 VARIANTS = ("standard", "peephole", "coupled", "no_forget")
 _NUM_GATES = {"standard": 4, "peephole": 4, "coupled": 3, "no_forget": 3}
@@ -66,7 +67,7 @@ class LSTMCell(RecurrentCell):
     def step(self, x_proj: Tensor, state: tuple) -> tuple:
         """(h, c) from x_proj = W_ih x + b_ih + b_hh (..., G*H) and state (h_prev, c_prev)."""
         h_prev, c_prev = state
-        a = x_proj + h_prev @ self.weight_hh.T                           # (..., G*H)
+        a = x_proj + linear(h_prev, self.weight_hh)                           # (..., G*H)
         if self.variant == "standard":
             a_i, a_f, a_g, a_o = self.split_gates(a)
             i = a_i.sigmoid()

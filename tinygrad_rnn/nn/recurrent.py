@@ -18,6 +18,7 @@ from ..shape_ops import concatenate, stack, where
 from ..tensor import Tensor, as_array
 from .cell import RecurrentCell, check_state_tensors
 from .functional import dropout as dropout_fn
+from .fused import check_fusable, step_function
 from .gru_cell import GRUCell
 from .lstm_cell import LSTMCell
 from .module import Module, check_positive_int
@@ -53,21 +54,29 @@ class RecurrentLayer(Module):
     `weight_ih` becomes `weight_ih_l{k}` (suffix `_reverse` for the backward direction). Scopes: each
     layer runs in `scope(f"{class name}.l{k}")`, each direction in "forward" or "reverse" inside it, each
     step in f"t={t}" (t the 1-based position, also when visited backwards).
+
+    fused=True runs each step as one graph node with a hand-written backward (nn/fused.py): the same
+    function and gradients to round-off, faster, but a step draws as one "rnn_cell"/"lstm_cell"/
+    "gru_cell" box instead of its equations. Only RNNCell, the standard LSTMCell and GRUCell can be fused.
     """
 
     def __init__(self, cell_factory: Callable[..., RecurrentCell], input_size: int, hidden_size: int,
                  num_layers: int = 1, bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False):
+                 bidirectional: bool = False, fused: bool = False):
         name = type(self).__name__
         check_positive_int(name, input_size=input_size, hidden_size=hidden_size, num_layers=num_layers)
         if not isinstance(dropout, Real) or isinstance(dropout, bool) or not 0.0 <= dropout <= 1.0:
             raise ValueError(f"{name}: dropout must be a probability in [0, 1], got {dropout!r}")
+        if not isinstance(fused, bool):
+            raise TypeError(f"{name}: fused must be True or False, got {fused!r}")
         self.input_size, self.hidden_size, self.num_layers = int(input_size), int(hidden_size), int(num_layers)
         self.bias, self.batch_first, self.dropout = bool(bias), bool(batch_first), float(dropout)
-        self.bidirectional = bool(bidirectional)
+        self.bidirectional, self.fused = bool(bidirectional), fused
         D = self.num_directions
         self.cells = [cell_factory(self.input_size if k == 0 else D * self.hidden_size, self.hidden_size, self.bias)
                       for k in range(self.num_layers) for _ in range(D)]          # index k * D + d, as hx
+        if fused:
+            check_fusable(self.cells[0], name)
         for index, cell in enumerate(self.cells):
             suffix = f"_l{index // D}" + ("_reverse" if index % D else "")
             for key, p in cell.named_parameters():
@@ -116,9 +125,10 @@ class RecurrentLayer(Module):
         T, B, I = x.shape
         x_proj = cell.project(x.reshape(T * B, I)).reshape(T, B, -1)              # all steps, one matmul
         outputs = [None] * T
+        step = step_function(cell, type(self).__name__) if self.fused else cell.step
         for t in (reversed(range(T)) if reverse else range(T)):
             with scope(f"t={t + 1}"):
-                new = cell.step(x_proj[t], state)
+                new = step(x_proj[t], state)
                 if valid is None or valid[t].all():
                     state = new
                     outputs[t] = _parts(new)[0]
@@ -176,42 +186,46 @@ class RecurrentLayer(Module):
 
     def extra_repr(self) -> str:
         flags = [f"num_layers={self.num_layers}"] if self.num_layers != 1 else []
-        flags += [f"{k}={getattr(self, k)!r}" for k, default in
-                  (("bias", True), ("batch_first", False), ("dropout", 0.0), ("bidirectional", False))
-                  if getattr(self, k) != default]
+        defaults = (("bias", True), ("batch_first", False), ("dropout", 0.0), ("bidirectional", False),
+                    ("fused", False))
+        flags += [f"{k}={getattr(self, k)!r}" for k, default in defaults if getattr(self, k) != default]
         return ", ".join([f"{self.input_size}, {self.hidden_size}"] + flags)
 
 
 class RNN(RecurrentLayer):
     """Elman RNN layers (RNNCell with tanh or relu) unrolled over time; see RecurrentLayer for shapes.
-    Per layer and direction h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)."""
+    Per layer and direction h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh). fused=True records each
+    step as one "rnn_cell" node (nn/fused.py) instead of the composed ops."""
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh",
-                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False):
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 fused: bool = False):
         self.nonlinearity = nonlinearity
         super().__init__(functools.partial(RNNCell, nonlinearity=nonlinearity), input_size, hidden_size,
-                         num_layers, bias, batch_first, dropout, bidirectional)
+                         num_layers, bias, batch_first, dropout, bidirectional, fused)
 
 
 class LSTM(RecurrentLayer):
     """LSTM layers (LSTMCell, any variant) unrolled over time; returns (output, (h_n, c_n)). See
-    RecurrentLayer for shapes and LSTMCell for the equations; 'peephole' adds weight_ci_l{k} etc."""
+    RecurrentLayer for shapes and LSTMCell for the equations; 'peephole' adds weight_ci_l{k} etc.
+    fused=True (variant='standard' only) records each step as one "lstm_cell" node (nn/fused.py)."""
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 variant: str = "standard"):
+                 variant: str = "standard", fused: bool = False):
         self.variant = variant
         super().__init__(functools.partial(LSTMCell, variant=variant), input_size, hidden_size,
-                         num_layers, bias, batch_first, dropout, bidirectional)
+                         num_layers, bias, batch_first, dropout, bidirectional, fused)
 
 
 class GRU(RecurrentLayer):
     """GRU layers (GRUCell, PyTorch's reset_after=True or the 2014 form) unrolled over time; see
-    RecurrentLayer for shapes and GRUCell for the equations."""
+    RecurrentLayer for shapes and GRUCell for the equations. fused=True (either reset_after) records
+    each step as one "gru_cell" node (nn/fused.py) instead of the composed ops."""
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 reset_after: bool = True):
+                 reset_after: bool = True, fused: bool = False):
         self.reset_after = bool(reset_after)
         super().__init__(functools.partial(GRUCell, reset_after=reset_after), input_size, hidden_size,
-                         num_layers, bias, batch_first, dropout, bidirectional)
+                         num_layers, bias, batch_first, dropout, bidirectional, fused)

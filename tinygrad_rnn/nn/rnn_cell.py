@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..tensor import Tensor
 from .cell import RecurrentCell
+from .functional import linear
 
 NONLINEARITIES = ("tanh", "relu")
 
@@ -28,7 +29,7 @@ class RNNCell(RecurrentCell):
 
     def step(self, x_proj: Tensor, h_prev: Tensor) -> Tensor:
         """h from x_proj = W_ih x + b_ih + b_hh (..., H) and h_prev (..., H)."""
-        a = x_proj + h_prev @ self.weight_hh.T
+        a = x_proj + linear(h_prev, self.weight_hh)
         h = a.tanh() if self.nonlinearity == "tanh" else a.relu()
         return h
 

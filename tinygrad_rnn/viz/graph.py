@@ -148,7 +148,7 @@ class Recorded:
         """{unit: the positions of its output state h_t} for every step unit, in one pass.
 
         h_t is what the step hands to a later step and also outputs, or, failing that, what it hands
-        on into a matmul (h meets W_hh; an LSTM's c does not); a step that hands nothing on (the last
+        on into a matmul or linear (h meets W_hh; an LSTM's c does not); a step that hands nothing on (the last
         one) is represented by its outputs.
         """
         carried, exposed, multiplied = {}, {}, set()
@@ -158,7 +158,7 @@ class Recorded:
                 if units[tail].kind == "step" and tail != unit_of[v]:
                     state = self.edge_kind(p, v) == "state"
                     (carried if state else exposed).setdefault(tail, set()).add(p)
-                    if state and self.nodes[v].op == "matmul":
+                    if state and self.nodes[v].op in ("matmul", "linear"):
                         multiplied.add(p)
         root = len(self.nodes) - 1
         if units[unit_of[root]].kind == "step":
