@@ -77,6 +77,43 @@ def test_second_backward_repeats_or_accumulates_exactly():
     assert v.grad == 2 * first
 
 
+def test_keep_grads_false_drops_intermediate_grads_and_leaves_the_leaves_alone():
+    w = tr.Tensor(np.linspace(-1, 1, 6).reshape(3, 2), requires_grad=True)
+    x = tr.Tensor(np.ones((4, 3)), requires_grad=True)
+    hidden, loss = _two_layer(w, x)
+    loss.backward()
+    kept = w.grad.copy(), x.grad.copy()
+    assert hidden.grad is not None
+    w.zero_grad()
+    x.zero_grad()
+    loss.backward(keep_grads=False)
+    np.testing.assert_array_equal(w.grad, kept[0])
+    np.testing.assert_array_equal(x.grad, kept[1])
+    assert hidden.grad is None and loss.grad is None
+    v = tr.Value(0.5)
+    mid = v * 3.0
+    mid.tanh().backward(keep_grads=False)
+    assert mid.grad is None and v.grad == pytest.approx(3.0 * (1 - np.tanh(1.5) ** 2), rel=1e-15)
+
+
+def test_a_weight_shared_by_many_linear_nodes_gets_the_sum_of_their_products():
+    from tinygrad_rnn.nn.functional import linear
+    rng = np.random.default_rng(3)
+    w = tr.Tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    xs = [tr.Tensor(rng.standard_normal((2, 3))) for _ in range(5)]
+    twice = w * 2.0                                        # an intermediate weight: its products are
+    outs = [linear(x, twice) for x in xs]                  # summed before its own backward runs
+    seeds = [rng.standard_normal((2, 4)) for _ in xs]
+    loss = sum(((o * s).sum() for o, s in zip(outs, seeds)), tr.Tensor(0.0))
+    loss.backward()
+    want = sum(s.T @ x.data for s, x in zip(seeds, xs))    # sum over the uses of g^T x
+    np.testing.assert_allclose(twice.grad, want, rtol=1e-13)
+    np.testing.assert_allclose(w.grad, 2 * want, rtol=1e-13)
+    loss.backward()                                        # a second pass: the leaf accumulates
+    np.testing.assert_allclose(w.grad, 4 * want, rtol=1e-13)
+    np.testing.assert_allclose(twice.grad, want, rtol=1e-13)
+
+
 def test_leaf_grads_are_private_writable_arrays():
     a, b = tr.Tensor([1.0, 2.0], requires_grad=True), tr.Tensor([3.0, 4.0], requires_grad=True)
     (a + b).sum().backward()                              # add hands the same array to both parents
@@ -178,6 +215,8 @@ def test_backward_error_messages():
         (x * 2).backward(np.ones((3, 2)))
     with pytest.raises(TypeError, match=r"backward\(grad\) expects real numbers .* got dtype <U1"):
         (x * 2).backward([["a"] * 3] * 2)
+    with pytest.raises(TypeError, match=r"backward\(keep_grads=\.\.\.\) expects True or False, got 0"):
+        (x * 2).sum().backward(keep_grads=0)
 
 
 @pytest.mark.parametrize("build", ["value_chain", "tensor_graph"])

@@ -89,19 +89,23 @@ class Node:
         """The gradient of a scalar root with respect to itself."""
         raise NotImplementedError
 
-    def backward(self, grad=None) -> None:
+    def backward(self, grad=None, keep_grads: bool = True) -> None:
         """Backpropagate from this node: fill `.grad` of every node on a path to a leaf that needs it.
 
         A scalar root is seeded with 1; any other root needs `grad` of its own shape. Intermediate
         gradients are reset first, so a second call through the same graph gives the same answer,
-        while leaves accumulate across calls (call `zero_grad()` between steps).
+        while leaves accumulate across calls (call `zero_grad()` between steps). With
+        keep_grads=False each intermediate drops its gradient once it has passed it on (PyTorch's
+        default): less memory in training, but nothing for drawings or analysis to show.
         """
+        if not isinstance(keep_grads, bool):
+            raise TypeError(f"backward(keep_grads=...) expects True or False, got {keep_grads!r}")
         if not self.requires_grad:
             raise RuntimeError(
                 f"backward() called on a {type(self).__name__} that does not require grad: none of the "
                 "inputs it was computed from has requires_grad=True, or it was made under no_grad()")
         grad = self._seed() if grad is None else self._check_seed(grad)
-        run_backward(self, grad)
+        run_backward(self, grad, keep_grads)
 
     def _check_seed(self, grad):
         """Validate a user-given seed gradient (shape and type); subclasses override."""
@@ -174,20 +178,32 @@ class ProductGrad:
         return np.dot(self.left.T, self.right)
 
 
+STACK_BYTES = 4 * 2**20     # the most factor bytes stacked for one product: bounds the extra memory
+
+
 def sum_products(parts: list):
-    """sum_k left_k^T right_k over a list of ProductGrads, as one product of the stacked factors."""
-    if len(parts) == 1:
-        return parts[0].value
-    return np.dot(np.concatenate([p.left for p in parts]).T, np.concatenate([p.right for p in parts]))
+    """sum_k left_k^T right_k over a list of ProductGrads, as a product of the stacked factors (one
+    product per STACK_BYTES of factors, so stacking never needs much more memory than that)."""
+    total, start, size = None, 0, 0
+    for end, part in enumerate(parts, 1):
+        size += part.left.nbytes + part.right.nbytes
+        if size >= STACK_BYTES or end == len(parts):
+            group = parts[start:end]
+            product = group[0].value if len(group) == 1 else np.dot(
+                np.concatenate([p.left for p in group]).T, np.concatenate([p.right for p in group]))
+            total = product if total is None else np.add(total, product, out=total)
+            start, size = end, 0
+    return total
 
 
-def run_backward(root: Node, seed) -> None:
+def run_backward(root: Node, seed, keep_grads: bool = True) -> None:
     """Reverse-mode sweep: reset intermediate grads, seed the root, run each local backward once.
 
     A parent's first gradient contribution is stored as it is (it may be a read-only broadcast view,
     or shared with a sibling); a second one makes a private buffer (`owned`), and from then on
     contributions are added in place. ProductGrads wait in `products` until the node's gradient is
-    needed: just before its own backward runs, or at the end for leaves.
+    needed: just before its own backward runs, or at the end for leaves. Without `keep_grads`, an
+    intermediate's gradient is dropped as soon as its backward has run.
     """
     order = topological_order(root)
     for node in order:
@@ -203,6 +219,8 @@ def run_backward(root: Node, seed) -> None:
         if node.backward_fn is None or g is None:
             continue
         grads = node.backward_fn(g)
+        if not keep_grads:
+            node.grad = None
         if check:
             from .anomaly import check_backward
             check_backward(node, grads)

@@ -127,9 +127,9 @@ def _lstm_step(cell: LSTMCell, x_proj: Tensor, state: tuple) -> tuple:
     H = cell.hidden_size
     hp, cp, w = h_prev.data, c_prev.data, cell.weight_hh.data
     a = x_proj.data + np.dot(hp, w.T)                                      # (..., 4H)
-    s = sigmoid(a)                                                        # i, f, o live in it
-    i, f, o = s[..., :H], s[..., H:2 * H], s[..., 3 * H:]
-    g = np.tanh(a[..., 2 * H:3 * H])
+    s = sigmoid(a)                                                        # the gates i, f, g, o:
+    s[..., 2 * H:3 * H] = np.tanh(a[..., 2 * H:3 * H])                    # g's block is a tanh
+    i, f, g, o = s[..., :H], s[..., H:2 * H], s[..., 2 * H:3 * H], s[..., 3 * H:]
     c = f * cp + i * g
     tc = np.tanh(c)
     h = o * tc
@@ -140,7 +140,7 @@ def _lstm_step(cell: LSTMCell, x_proj: Tensor, state: tuple) -> tuple:
         gh, gc = ghc[..., :H], ghc[..., H:]
         dc = gc + gh * o * (1 - tc * tc)
         slope = s * (1 - s)                                                # i(1-i), f(1-f), _, o(1-o)
-        slope[..., 2 * H:3 * H] = 1 - g * g
+        slope[..., 2 * H:3 * H] = 1 - g * g                                # tanh' for g
         # the gradients of the activations i, f, g, o, times their slopes: (..., 4H) [da_i, da_f, da_g, da_o]
         da = np.concatenate([dc * g, dc * cp, dc * i, gh * tc], axis=-1) * slope
         return (da if need_x else None, np.dot(da, w) if need_h else None, dc * f if need_c else None,
