@@ -34,7 +34,8 @@ class Node:
     """A value in the recorded graph: data, grad, parents, op name, scope, and a local backward.
 
     `backward_fn(g)` receives the gradient of this node and returns one gradient per parent (None for a
-    parent that needs none). Closures capture the parents' data, never their own output, so a graph
+    parent that needs none). A scalar op may instead give a tuple of numbers, its local derivatives
+    d out/d parent: the engine then hands parent i the product g * d_i (the chain rule). Closures capture the parents' data, never their own output, so a graph
     holds no reference cycles and is freed by reference counting as soon as it is dropped.
     """
 
@@ -218,7 +219,8 @@ def run_backward(root: Node, seed, keep_grads: bool = True) -> None:
         g = node.grad
         if node.backward_fn is None or g is None:
             continue
-        grads = node.backward_fn(g)
+        fn = node.backward_fn
+        grads = [g * d for d in fn] if type(fn) is tuple else fn(g)
         if not keep_grads:
             node.grad = None
         if check:

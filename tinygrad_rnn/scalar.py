@@ -1,7 +1,9 @@
 """Value: one Python float on the shared graph machinery (micrograd's engine, made exact and iterative).
 
-Each primitive is its forward followed by its local derivatives with respect to each input (a
-`Partials` tuple); the engine multiplies them by the output gradient (the chain rule). Primitives:
+Each primitive is its forward followed by its local derivatives with respect to each input, a
+plain tuple of numbers in place of a backward closure; the engine multiplies them by the output
+gradient (the chain rule). A scalar op needs nothing more, and a tuple of floats is the cheapest
+thing to keep: Python's garbage collector stops tracking it, which counts on million-node graphs. Primitives:
 add, mul, pow by a number, exp, log, tanh, sigmoid, relu. Everything else (neg, sub, div and the
 reflected forms) is composed from them in one line.
 """
@@ -11,21 +13,6 @@ import math
 from numbers import Real
 
 from .autograd import Node
-
-
-class Partials(tuple):
-    """The local derivatives d out/d parent of a scalar op, one per parent. Called with the output
-    gradient g it applies the chain rule: parent i receives g * partial_i.
-
-    Scalar ops need nothing more than these numbers, so they keep them instead of a closure: three
-    small objects per node instead of six, which matters to Python's garbage collector on
-    million-node graphs (benchmarks/value_chain.py).
-    """
-
-    __slots__ = ()
-
-    def __call__(self, g: float) -> list:
-        return [g * d for d in self]
 
 
 class Value(Node):
@@ -60,13 +47,13 @@ class Value(Node):
     def __add__(self, other) -> "Value":
         """out = a + b; da = g, db = g."""
         other = self._lift(other)
-        return self._child(self.data + other.data, (self, other), Partials((1.0, 1.0)), "+")
+        return self._child(self.data + other.data, (self, other), (1.0, 1.0), "+")
 
     def __mul__(self, other) -> "Value":
         """out = a * b; d out/da = b, d out/db = a."""
         other = self._lift(other)
         a, b = self.data, other.data
-        return self._child(a * b, (self, other), Partials((b, a)), "*")
+        return self._child(a * b, (self, other), (b, a), "*")
 
     def __pow__(self, k) -> "Value":
         """out = a ** k for a number k; d out/da = k * a ** (k - 1)."""
@@ -81,12 +68,12 @@ class Value(Node):
             local = math.inf                      # a ** k with 0 < k < 1 is infinitely steep at 0
         else:
             local = k * a ** (k - 1)
-        return self._child(a ** k, (self,), Partials((local,)), f"**{k:g}")
+        return self._child(a ** k, (self,), (local,), f"**{k:g}")
 
     def exp(self) -> "Value":
         """out = e^a; d out/da = out."""
         e = math.exp(self.data) if self.data < 709.78 else math.inf
-        return self._child(e, (self,), Partials((e,)), "exp")
+        return self._child(e, (self,), (e,), "exp")
 
     def log(self) -> "Value":
         """out = ln a; d out/da = 1 / a (a = 0 gives -inf and an infinite slope)."""
@@ -94,23 +81,23 @@ class Value(Node):
         if a < 0:
             raise ValueError(f"Value.log() of a negative number {a}")
         out = math.log(a) if a > 0 else -math.inf
-        return self._child(out, (self,), Partials((1.0 / a if a else math.inf,)), "log")
+        return self._child(out, (self,), (1.0 / a if a else math.inf,), "log")
 
     def tanh(self) -> "Value":
         """out = tanh a; d out/da = 1 - out^2."""
         t = math.tanh(self.data)
-        return self._child(t, (self,), Partials((1.0 - t * t,)), "tanh")
+        return self._child(t, (self,), (1.0 - t * t,), "tanh")
 
     def sigmoid(self) -> "Value":
         """out = 1 / (1 + e^-a) (stable for large |a|); d out/da = out * (1 - out)."""
         a = self.data
         s = 1.0 / (1.0 + math.exp(-a)) if a >= 0 else math.exp(a) / (1.0 + math.exp(a))
-        return self._child(s, (self,), Partials((s * (1.0 - s),)), "sigmoid")
+        return self._child(s, (self,), (s * (1.0 - s),), "sigmoid")
 
     def relu(self) -> "Value":
         """out = max(a, 0); d out/da = 1 where a > 0, else 0."""
         positive = self.data > 0
-        return self._child(self.data if positive else 0.0, (self,), Partials((1.0 if positive else 0.0,)), "relu")
+        return self._child(self.data if positive else 0.0, (self,), (1.0 if positive else 0.0,), "relu")
 
     def __neg__(self) -> "Value":
         return self * -1.0
