@@ -241,7 +241,7 @@ def _accumulate(node: Node, g, owned: set, products: dict) -> None:
         products.setdefault(node, []).append(g)
     elif isinstance(g, IndexedGrad):
         if node.grad is None:
-            node.grad = np.zeros_like(node.data)
+            node.grad = np.zeros(node.data.shape, node.data.dtype)
         elif node.parents and node not in owned:
             node.grad = np.array(node.grad)
         owned.add(node)

@@ -9,7 +9,7 @@ from .autograd import IndexedGrad
 from .tensor import Tensor, as_array, unbroadcast
 
 
-_BASIC = (int, slice, type(Ellipsis), type(None))     # index parts that select a view (no repeats)
+_BASIC = frozenset((int, slice, type(Ellipsis), type(None)))    # index parts that select a view (no repeats)
 
 
 def normalize_axes(axis, ndim: int, op: str) -> tuple:
@@ -78,7 +78,7 @@ def _plain_index(index) -> object:
 
 def getitem(x: Tensor, index) -> Tensor:
     """x[index] with numpy semantics; the gradient is scattered back, repeated indices adding up."""
-    basic = all(type(p) in _BASIC for p in (index if type(index) is tuple else (index,)))
+    basic = _BASIC.issuperset(map(type, index if type(index) is tuple else (index,)))
     if not basic:                       # ints and slices (x_proj[t], gate blocks) skip the array checks
         index = _plain_index(index)
     try:

@@ -80,7 +80,7 @@ class Tensor(Node):
 
     def _binary(self, other, fwd, bwd, op: str) -> "Tensor":
         """An elementwise op with numpy broadcasting; bwd(g, a, b, out) -> (ga, gb) before unbroadcast."""
-        other = self._lift(other)
+        other = other if isinstance(other, Tensor) else self._lift(other)
         a, b = self.data, other.data
         try:
             out = fwd(a, b)
@@ -90,7 +90,8 @@ class Tensor(Node):
 
         def backward(g):
             ga, gb = bwd(g, a, b, out, need_a, need_b)
-            return (unbroadcast(ga, sa) if need_a else None, unbroadcast(gb, sb) if need_b else None)
+            return (None if not need_a else ga if ga.shape == sa else unbroadcast(ga, sa),
+                    None if not need_b else gb if gb.shape == sb else unbroadcast(gb, sb))
         return self._child(out, (self, other), backward, op)
 
     def _unary(self, out: np.ndarray, local, op: str) -> "Tensor":
