@@ -28,6 +28,16 @@ def test_backward_infinity_names_the_op():
                 root.sum().backward()
 
 
+def test_an_overflowing_weight_gradient_of_linear_is_caught_although_it_is_left_as_a_product():
+    x = tr.Tensor([[1e200]])                              # finite factors whose product g^T x is inf
+    w = tr.Tensor([[1e200]], requires_grad=True)
+    with tr.detect_anomaly():
+        out = tr.nn.functional.linear(x, w * 1e-200)      # forward: 1e200, finite
+        with pytest.raises(FloatingPointError, match=r"backward of op 'linear' .* gradient of input 1"):
+            with np.errstate(over="ignore"):             # the product overflows: what is being caught
+                out.backward(np.array([[1e200]]))
+
+
 def test_nan_forward_in_a_value_graph():
     infinite = tr.Value(math.inf)                         # a leaf: only op results are checked
     with pytest.raises(FloatingPointError, match=r"forward of op '\*' .*test_anomaly.py.*produced nan or inf"):
