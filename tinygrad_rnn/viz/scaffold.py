@@ -77,7 +77,7 @@ def _hub(layout, group: tuple, groups: dict) -> None:
     hub = f"hub{layout.number[group]}"
     layout.invisible(hub, group)
     inside = {k for k, path in enumerate(layout.paths) if path[:len(group)] == group}
-    has_inner_parent = {e.head for e in layout.edges if e.tail in inside and e.head in inside}
+    has_inner_parent = {e.head for e in layout.edges if e.tail in inside and e.head in inside and e.kind != "state"}
     feeds = sorted({e.tail for e in layout.edges
                     if e.head in inside and e.tail not in inside and e.kind == "data"})
     forward = group[:-1] + ("forward",)
@@ -88,7 +88,8 @@ def _hub(layout, group: tuple, groups: dict) -> None:
         layout.arrow(f"u{k}", hub, **style.HIDDEN)
     for name in layout.rows[group]:
         layout.arrow(hub, name, weight="10", **style.HIDDEN)
-    for k in sorted(inside - has_inner_parent):       # entry nodes: under the hub, or the step's anchor
+    for k in sorted(inside - has_inner_parent):       # entry nodes (fed only from outside, or by the
+        # previous step's state, e.g. a step's linear of h_prev): under the hub, or the step's anchor
         step = layout.paths[k]
         top = f"a{layout.number[step]}" if step and isinstance(step[-1], int) else hub
         if layout.units[k].kind == "node":
