@@ -158,7 +158,7 @@ def compare(fns: dict, rounds: int = 15, round_time: float = 0.02, gc_enabled: b
 
 def format_seconds(seconds: float) -> str:
     """A duration in µs below one millisecond, else in ms, to three significant figures."""
-    return f"{seconds * 1e6:.3g} µs" if seconds < 1e-3 else f"{seconds * 1e3:.3g} ms"
+    return f"{seconds * 1e6:.3g} µs" if seconds < 0.9995e-3 else f"{seconds * 1e3:.3g} ms"   # 999.6 µs: "1 ms"
 
 
 def print_table(title: str, rows: list, baseline: str | None = None) -> None:
