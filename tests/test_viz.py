@@ -324,6 +324,11 @@ def test_dot_lays_the_steps_out_left_to_right_in_time_order():
     assert len(xs) == 5
 
 
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_each_library_layer_drawn_op_by_op_keeps_its_steps_in_order(kind):
+    assert check.steps_in_order(laid_out(viz.draw(layer_loss(kind, steps=4), detail="op")))
+
+
 def test_collapsed_cells_are_laid_out_in_time_order_with_reverse_under_forward():
     graph = viz.draw(layer_loss("LSTM", steps=5, layers=2, bidirectional=True), detail="cell")
     placed = laid_out(graph)
