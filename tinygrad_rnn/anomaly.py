@@ -44,7 +44,7 @@ def check_forward(node) -> None:
 def check_backward(node, grads) -> None:
     """Raise if the local backward of `node` produced a nan or inf gradient for any parent."""
     for i, g in enumerate(grads):
-        if g is not None and not _finite(getattr(g, "value", g)):    # IndexedGrad, ProductGrad: their numbers are .value
+        if g is not None and not _finite(getattr(g, "value", g)):    # IndexedGrad, ProductGrad: .value
             raise FloatingPointError(
                 f"detect_anomaly: backward of {_where(node)} produced nan or inf in the gradient of input {i}")
 

@@ -35,8 +35,9 @@ class Node:
 
     `backward_fn(g)` receives the gradient of this node and returns one gradient per parent (None for a
     parent that needs none). A scalar op may instead give a tuple of numbers, its local derivatives
-    d out/d parent: the engine then hands parent i the product g * d_i (the chain rule). Closures capture the parents' data, never their own output, so a graph
-    holds no reference cycles and is freed by reference counting as soon as it is dropped.
+    d out/d parent: the engine then hands parent i the product g * d_i (the chain rule). Closures
+    capture the parents' data, never their own output, so a graph holds no reference cycles and is
+    freed by reference counting as soon as it is dropped.
     """
 
     __slots__ = ("data", "grad", "requires_grad", "parents", "backward_fn", "op", "scope", "name",
