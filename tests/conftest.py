@@ -1,9 +1,18 @@
-"""pytest setup shared by the test modules: single-threaded BLAS, and tests/ importable (helpers.py)."""
+"""pytest setup shared by the test modules: single-threaded BLAS, tests/ importable (helpers.py), and one
+output folder per test module for the demos' pictures."""
 import os
 import sys
+
+import pytest
 
 # Tiny matrices gain nothing from BLAS threads, and timed tests (deep graphs) must not compete for cores.
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    """A fresh folder for the pictures the demos of one test module write (their names carry the demo's)."""
+    return tmp_path_factory.mktemp("out")

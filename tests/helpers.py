@@ -143,3 +143,8 @@ def load_demo(name: str):
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
     return module
+
+
+def run_quick(demo, out: Path):
+    """A demo's main() with its --quick settings, writing its pictures into `out`; returns its result."""
+    return demo.main(["--quick", "--out", str(out)])

@@ -6,13 +6,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from helpers import load_demo
+from helpers import load_demo, run_quick
 
 
 @pytest.fixture(scope="module")
-def tour_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    return load_demo("tour").main(["--quick", "--out", str(out)]), out
+def tour_run(out):
+    return run_quick(load_demo("tour"), out), out
 
 
 def test_the_neuron_gradient_equals_the_hand_derivative(tour_run):

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import tinygrad_rnn as tr
-from helpers import load_demo
+from helpers import load_demo, run_quick
 
 @pytest.fixture(scope="module")
 def common():
@@ -26,8 +26,8 @@ def hmm():
 
 
 @pytest.fixture(scope="module")
-def hmm_run(hmm, tmp_path_factory):
-    return hmm.main(["--quick", "--out", str(tmp_path_factory.mktemp("out"))])
+def hmm_run(hmm, out):
+    return run_quick(hmm, out)
 
 
 @pytest.fixture(scope="module")
@@ -36,13 +36,8 @@ def bptt():
 
 
 @pytest.fixture(scope="module")
-def bptt_out(tmp_path_factory):
-    return tmp_path_factory.mktemp("out")
-
-
-@pytest.fixture(scope="module")
-def bptt_run(bptt, bptt_out):
-    return bptt.main(["--quick", "--out", str(bptt_out)])
+def bptt_run(bptt, out):
+    return run_quick(bptt, out)
 
 
 # ---------------------------------------------------------------- hmm_as_rnn
@@ -101,9 +96,9 @@ def test_hmm_gradient_of_log_likelihood_is_expected_counts(hmm_run):
 
 
 def test_hmm_writes_its_picture(hmm, tmp_path):
-    result = hmm.main(["--quick", "--out", str(tmp_path)])
+    result = run_quick(hmm, tmp_path)
     assert list(tmp_path.glob("hmm_as_rnn.*"))
-    assert result["sampled_x"] == hmm.main(["--quick", "--out", str(tmp_path)])["sampled_x"]   # seeded
+    assert result["sampled_x"] == run_quick(hmm, tmp_path)["sampled_x"]   # seeded
 
 
 # ---------------------------------------------------------------- bptt_by_hand
@@ -135,8 +130,8 @@ def test_bptt_hand_sums_match_finite_differences(bptt):
         np.testing.assert_allclose(hand[name], p[name].grad, atol=1e-12)
 
 
-def test_bptt_writes_its_picture(bptt_run, bptt_out):
-    assert list(bptt_out.glob("bptt_by_hand.*"))
+def test_bptt_writes_its_picture(bptt_run, out):
+    assert list(out.glob("bptt_by_hand.*"))
 
 
 # ---------------------------------------------------------------- _common

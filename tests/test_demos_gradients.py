@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import tinygrad_rnn as tr
-from helpers import load_demo
+from helpers import load_demo, run_quick
 
 SMALL_TANH, BIG_TANH = "tanh RNN, lambda_1 = 0.5", "tanh RNN, lambda_1 = 2"
 SMALL_SIGMOID, BIG_SIGMOID = "sigmoid RNN, lambda_1 = 2", "sigmoid RNN, lambda_1 = 8"
@@ -31,13 +31,8 @@ def vanishing():
 
 
 @pytest.fixture(scope="module")
-def vg_out(tmp_path_factory):
-    return tmp_path_factory.mktemp("out")
-
-
-@pytest.fixture(scope="module")
-def vg_run(vanishing, vg_out):
-    return vanishing.main(["--quick", "--out", str(vg_out)])
+def vg_run(vanishing, out):
+    return run_quick(vanishing, out)
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +41,8 @@ def exploding():
 
 
 @pytest.fixture(scope="module")
-def eg_out(tmp_path_factory):
-    return tmp_path_factory.mktemp("out")
-
-
-@pytest.fixture(scope="module")
-def eg_run(exploding, eg_out):
-    return exploding.main(["--quick", "--out", str(eg_out)])
+def eg_run(exploding, out):
+    return run_quick(exploding, out)
 
 
 def last_ratio(run, label):
@@ -124,8 +114,8 @@ def test_identity_relationship_has_identity_jacobians(vg_run):
     assert len(vg_run["identity"]["norms"]) == vg_run["T"]
 
 
-def test_vanishing_writes_its_pictures(vg_run, vg_out):
-    names = {path.name for path in vg_out.iterdir()}
+def test_vanishing_writes_its_pictures(vg_run, out):
+    names = {path.name for path in out.iterdir()}
     for name in ("rnn", "lstm"):                            # .gv: the dot source, when dot is missing
         assert {f"vanishing_gradients_{name}.svg", f"vanishing_gradients_{name}.gv"} & names
     assert {"vanishing_gradients.png", "vanishing_gradients.txt"} & names
@@ -170,6 +160,6 @@ def test_with_clipping_the_loss_stays_finite_and_decreases(exploding, eg_run, cl
     assert run["max_norm"] > 10 * exploding.MAX_NORM        # the clipping had work to do
 
 
-def test_exploding_writes_its_pictures(eg_run, eg_out):
+def test_exploding_writes_its_pictures(eg_run, out):
     for key in ("losses", "norms"):
-        assert list(eg_out.glob(f"exploding_gradients_{key}.*"))
+        assert list(out.glob(f"exploding_gradients_{key}.*"))

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import tinygrad_rnn as tr
-from helpers import load_demo
+from helpers import load_demo, run_quick
 
 
 @pytest.fixture(scope="module")
@@ -32,23 +32,18 @@ def stacked():
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory):
-    return tmp_path_factory.mktemp("out")
-
-
-@pytest.fixture(scope="module")
 def parity_run(parity, out):
-    return parity.main(["--quick", "--out", str(out)])
+    return run_quick(parity, out)
 
 
 @pytest.fixture(scope="module")
 def lvg_run(lvg, out):
-    return lvg.main(["--quick", "--out", str(out)])
+    return run_quick(lvg, out)
 
 
 @pytest.fixture(scope="module")
 def stacked_run(stacked, out):
-    return stacked.main(["--quick", "--out", str(out)])
+    return run_quick(stacked, out)
 
 
 def block_count(gates: int, inputs: int, hidden: int) -> int:

@@ -10,17 +10,12 @@ import numpy as np
 import pytest
 
 import tinygrad_rnn as tr
-from helpers import load_demo
-
-
-@pytest.fixture(scope="module")
-def out(tmp_path_factory):
-    return tmp_path_factory.mktemp("out")
+from helpers import load_demo, run_quick
 
 
 def quick_run(name: str, out):
     demo = load_demo(name)
-    return demo, demo.main(["--quick", "--out", str(out)])
+    return demo, run_quick(demo, out)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from helpers import load_demo
+from helpers import load_demo, run_quick
 
 LN2 = math.log(2)
 
@@ -32,8 +32,8 @@ def autocomplete():
 
 
 @pytest.fixture(scope="module")
-def ac_run(autocomplete, tmp_path_factory):
-    return autocomplete.main(["--quick", "--out", str(tmp_path_factory.mktemp("out"))])
+def ac_run(autocomplete, out):
+    return run_quick(autocomplete, out)
 
 
 @pytest.fixture(scope="module")
@@ -42,13 +42,8 @@ def tbptt_demo():
 
 
 @pytest.fixture(scope="module")
-def tb_out(tmp_path_factory):
-    return tmp_path_factory.mktemp("out")
-
-
-@pytest.fixture(scope="module")
-def tb_run(tbptt_demo, tb_out):
-    return tbptt_demo.main(["--quick", "--out", str(tb_out)])
+def tb_run(tbptt_demo, out):
+    return run_quick(tbptt_demo, out)
 
 
 # ---------------------------------------------------------------- text_data
@@ -190,7 +185,7 @@ def test_tbptt_peak_memory(tb_run, tbptt_demo):
     assert tbptt_demo.peak_memory(2, 4, 96) < 1.15 * tbptt_demo.peak_memory(2, 4, 24)
 
 
-def test_tbptt_draws_one_window(tb_run, tb_out):
-    svg = (tb_out / "truncated_bptt_window.svg").read_text()
+def test_tbptt_draws_one_window(tb_run, out):
+    svg = (out / "truncated_bptt_window.svg").read_text()
     assert tb_run["picture"].endswith("truncated_bptt_window.svg")
     assert all(f"t = {t}" in svg for t in (5, 6, 7, 8)) and "t = 4" not in svg
