@@ -50,7 +50,7 @@ class GRUCell(RecurrentCell):
         H = self.hidden_size
         x_r, x_z, x_n = self.split_gates(x_proj)
         if self.reset_after:
-            h_r, h_z, h_n = self.split_gates(self.recurrent(h_prev))      # one matmul for all gates
+            h_r, h_z, h_n = self.split_gates(self.recurrent(h_prev))      # one linear for all gates
             r = (x_r + h_r).sigmoid()
             z = (x_z + h_z).sigmoid()
             n = (x_n + r * h_n).tanh()

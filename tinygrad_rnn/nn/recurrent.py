@@ -123,7 +123,7 @@ class RecurrentLayer(Module):
         """One layer, one direction: (T, B, H) outputs and the final state. Past a sequence's end
         (valid false) the state is carried unchanged and the output is zero."""
         T, B, I = x.shape
-        x_proj = cell.project(x.reshape(T * B, I)).reshape(T, B, -1)              # all steps, one matmul
+        x_proj = cell.project(x.reshape(T * B, I)).reshape(T, B, -1)              # all steps, one linear
         outputs = [None] * T
         step = step_function(cell, type(self).__name__) if self.fused else cell.step
         for t in (reversed(range(T)) if reverse else range(T)):
