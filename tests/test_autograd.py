@@ -115,13 +115,13 @@ def test_a_weight_shared_by_many_linear_nodes_gets_the_sum_of_their_products():
 
 
 def test_products_too_big_to_stack_at_once_are_summed_in_groups(monkeypatch):
-    from tinygrad_rnn import autograd
+    from tinygrad_rnn.matmul import ProductGrad
     from tinygrad_rnn.nn.functional import linear
     rng = np.random.default_rng(4)
     w = tr.Tensor(rng.standard_normal((4, 3)), requires_grad=True)
     xs = [tr.Tensor(rng.standard_normal((2, 3))) for _ in range(7)]
     seeds = [rng.standard_normal((2, 4)) for _ in xs]
-    monkeypatch.setattr(autograd, "STACK_BYTES", 200)      # two uses' factors (2*4 + 2*3 floats) per group
+    monkeypatch.setattr(ProductGrad, "STACK_BYTES", 200)      # two uses' factors (2*4 + 2*3 floats) per group
     sum(((linear(x, w) * s).sum() for x, s in zip(xs, seeds)), tr.Tensor(0.0)).backward()
     np.testing.assert_allclose(w.grad, sum(s.T @ x.data for s, x in zip(seeds, xs)), rtol=1e-13)
 

@@ -3,9 +3,9 @@ drawings of the unrolled graphs. See README.md and docs/ for the tour."""
 from .anomaly import detect_anomaly
 from .autograd import no_grad, scope
 from .gradcheck import gradcheck
+from .join import concatenate, stack, where
 from .rng import manual_seed
 from .scalar import Value
-from .shape_ops import concatenate, stack, where
 from .tensor import Tensor
 from . import analysis, nn, optim, train, viz  # noqa: E402  (they build on the names above)
 

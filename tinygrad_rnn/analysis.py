@@ -1,7 +1,8 @@
 """Looking inside BPTT: how big the gradient is at each time step, and why.
 
-After `loss.backward()` every intermediate keeps its gradient, so ||dL/dh_t|| can simply be read off
-the hidden states a loop kept. The reason it shrinks or grows is the product of step Jacobians
+After `loss.backward()` (with the default keep_grads=True) every intermediate keeps its gradient, so
+||dL/dh_t|| can simply be read off the hidden states a loop kept; `backward(keep_grads=False)` drops
+them, and then there is nothing to read. The reason it shrinks or grows is the product of step Jacobians
 dh_t/dh_k = prod_{j=k+1..t} dh_j/dh_{j-1}; `jacobian` computes it with one backward pass per
 output entry, and its singular values show whether it contracts (vanishing) or expands (exploding).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .autograd import run_backward, topological_order
+from .gradcheck import grads_kept
 from .tensor import Tensor
 
 
@@ -25,23 +27,20 @@ def grad_norms(states, ord=None) -> np.ndarray:
 
 def jacobian(later: Tensor, earlier: Tensor) -> np.ndarray:
     """d later / d earlier as a (later.size, earlier.size) matrix, row i from a backward pass seeded
-    with the i-th unit vector. `earlier` must be in the graph of `later` and require grad.
-
-    Each pass overwrites the .grad of the graph's nodes: read any gradients you need first.
+    with the i-th unit vector. `earlier` must be in the graph of `later` and require grad. Every
+    `.grad` in the graph is left as it was found.
     """
-    for name, x in (("later", later), ("earlier", earlier)):
-        if not isinstance(x, Tensor):
-            raise TypeError(f"jacobian: {name} must be a Tensor, got {type(x).__name__}")
-    if not (later.requires_grad and earlier.requires_grad) or earlier not in topological_order(later):
-        raise ValueError("jacobian: both Tensors must require grad, and later must be computed from earlier")
+    order = _check_jacobian(later, earlier)
     rows = np.zeros((later.size, earlier.size), dtype=later.dtype)
-    for i in range(later.size):
-        seed = np.zeros(later.shape, dtype=later.dtype)
-        seed.flat[i] = 1.0
-        earlier.grad = None
-        run_backward(later, seed)
-        if earlier.grad is not None:
-            rows[i] = earlier.grad.ravel()
+    with grads_kept(later):
+        for i in range(later.size):
+            seed = np.zeros(later.shape, dtype=later.dtype)
+            seed.flat[i] = 1.0
+            for node in order:
+                node.grad = None
+            run_backward(later, seed)
+            if earlier.grad is not None:
+                rows[i] = earlier.grad.ravel()
     return rows
 
 
@@ -60,3 +59,14 @@ def _state_list(states) -> list:
         return list(states)
     except TypeError:
         raise TypeError(f"grad_norms: states must be a list of Tensors, got {type(states).__name__}") from None
+
+
+def _check_jacobian(later, earlier) -> list:
+    """Both Tensors requiring grad, `later` computed from `earlier`; returns later's topological order."""
+    for name, x in (("later", later), ("earlier", earlier)):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"jacobian: {name} must be a Tensor, got {type(x).__name__}")
+    order = topological_order(later) if later.requires_grad and earlier.requires_grad else []
+    if not any(node is earlier for node in order):
+        raise ValueError("jacobian: both Tensors must require grad, and later must be computed from earlier")
+    return order

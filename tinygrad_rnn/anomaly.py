@@ -1,17 +1,17 @@
 """Anomaly mode: stop at the first op whose forward value or backward gradient is nan or inf.
 
-Off by default; ops then pay only one flag check. When on, each new node also remembers the line of
-user code that made it, so the error can point there.
+Off by default; ops then pay only one check of the mode's observer. When on, the engine shows every
+new node and every local backward to the observer below, which also remembers the line of user code
+that made each node, so the error can point there.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import traceback
 
 import numpy as np
 
-from .autograd import STATE
+from .autograd import switch
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -34,27 +34,25 @@ def _finite(x) -> bool:
     return bool(np.all(np.isfinite(x)))
 
 
-def check_forward(node) -> None:
-    """Record where `node` was made and raise if its value is not finite."""
-    node.origin = _user_frame()
-    if not _finite(node.data):
-        raise FloatingPointError(f"detect_anomaly: forward of {_where(node)} produced nan or inf")
+class AnomalyChecker:
+    """The observer anomaly mode installs: it checks each new node and each local backward."""
+
+    @staticmethod
+    def forward(node) -> None:
+        """Record where `node` was made and raise if its value is not finite."""
+        node.origin = _user_frame()
+        if not _finite(node.data):
+            raise FloatingPointError(f"detect_anomaly: forward of {_where(node)} produced nan or inf")
+
+    @staticmethod
+    def backward(node, grads) -> None:
+        """Raise if the local backward of `node` produced a nan or inf gradient for any parent."""
+        for i, g in enumerate(grads):
+            if g is not None and not _finite(getattr(g, "value", g)):      # a Deferred: its .value
+                raise FloatingPointError(f"detect_anomaly: backward of {_where(node)} produced nan or inf "
+                                         f"in the gradient of input {i}")
 
 
-def check_backward(node, grads) -> None:
-    """Raise if the local backward of `node` produced a nan or inf gradient for any parent."""
-    for i, g in enumerate(grads):
-        if g is not None and not _finite(getattr(g, "value", g)):    # IndexedGrad, ProductGrad: .value
-            raise FloatingPointError(
-                f"detect_anomaly: backward of {_where(node)} produced nan or inf in the gradient of input {i}")
-
-
-@contextlib.contextmanager
-def detect_anomaly():
+def detect_anomaly() -> switch:
     """Inside this block, forward and backward raise FloatingPointError at the first nan or inf."""
-    previous = STATE.anomaly
-    STATE.anomaly = True
-    try:
-        yield
-    finally:
-        STATE.anomaly = previous
+    return switch("observer", AnomalyChecker())

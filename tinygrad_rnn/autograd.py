@@ -1,95 +1,107 @@
-"""The graph machinery shared by Value (scalar.py) and Tensor (tensor.py).
+"""The engine: the graph machinery shared by Value (scalar.py) and Tensor (tensor.py). It knows no op.
 
 Every number the user computes with is a node. A node made by an op remembers its parents (an ordered
-tuple, so `a * a` keeps both edges), the op's name, the scope it was made in, and a small closure that
-maps the gradient of the node to the gradients of its parents. That is all reverse mode needs:
-`backward()` puts the nodes in topological order and runs each closure once, from the root back to the
-leaves, adding every contribution into the parent's `.grad`.
+tuple, so `a * a` keeps both edges), the op's name, the scope it was made in, and its local backward:
+how the gradient of the node becomes the gradients of its parents. That is all reverse mode needs.
+`backward()` reads like the lecture:
 
-Nothing here knows about ops: adding an op never touches this file.
+    1. put the nodes in topological order (every node after its parents),
+    2. reset the intermediates' gradients and seed the root with d root/d root = 1,
+    3. for each node in reverse order: take its gradient, run its local backward, and add each
+       parent's share into that parent's `.grad`.
+
+Adding an op never touches this file: ops live in scalar.py, tensor.py, matmul.py and shape_ops.py.
 """
-from __future__ import annotations
-
 import contextlib
+import copy
 import itertools
-import operator
+import threading
 
-import numpy as np
+from .checks import check_backward_call, check_scope_name
 
-
-class _State:
-    """Process-wide switches read by every op: grad mode, the current scope, anomaly checking."""
-
-    grad_enabled = True
-    scope: tuple = ()
-    anomaly = False
-
-
-STATE = _State()
 _serials = itertools.count()              # creation order of nodes: parents are always made first
-_by_serial = operator.attrgetter("serial")
+
+
+class Mode:
+    """The switches every op reads: grad mode, the current scope, and an observer of each new node and
+    each local backward (anomaly mode is one), or None."""
+
+    __slots__ = ("grad_enabled", "scope", "observer")
+
+    def __init__(self):
+        self.grad_enabled, self.scope, self.observer = True, (), None
+
+
+class _PerThread(threading.local):
+    """One Mode per thread (as in PyTorch): another thread's no_grad() or scope() never reaches this one."""
+
+    def __init__(self):
+        self.mode = Mode()
+
+
+_local = _PerThread()          # `_local.mode`: this thread's switches
+
+
+class Deferred:
+    """The protocol for a gradient contribution that is not a plain array.
+
+    An op's backward may hand a parent such an object instead of an array when summing them one by one
+    would waste work (a slice written into a zero buffer; a shared weight's per-step products). The
+    engine keeps them aside until every contribution to that parent has arrived, then asks their class
+    for the sum: `total(parts, like)` returns a new array shaped and typed like `like` (the parent's
+    data) that the parent may own. `value` is an array that is finite exactly when the contribution is
+    (anomaly mode checks it). Each kind lives beside its op: IndexedGrad in shape_ops.py, ProductGrad in
+    matmul.py.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def total(cls, parts: list, like):
+        """The sum of `parts` (all of this class) as one array like `like`."""
+        raise NotImplementedError
 
 
 class Node:
     """A value in the recorded graph: data, grad, parents, op name, scope, and a local backward.
 
-    `backward_fn(g)` receives the gradient of this node and returns one gradient per parent (None for a
-    parent that needs none). A scalar op may instead give a tuple of numbers, its local derivatives
-    d out/d parent: the engine then hands parent i the product g * d_i (the chain rule). Closures
-    capture the parents' data, never their own output, so a graph holds no reference cycles and is
-    freed by reference counting as soon as it is dropped.
+    `backward_fn(g)` receives the gradient of this node and returns one gradient per parent: an array
+    (or number), a Deferred, or None for a parent that needs none. A scalar op may instead give a tuple
+    of numbers, its local derivatives d out/d parent: the engine then hands parent i the product g * d_i
+    (the chain rule). Closures capture the parents' data, never their own output, so a graph holds no
+    reference cycles and is freed by reference counting as soon as it is dropped. Sets and dicts of
+    nodes compare them by identity (Node keeps object's hash, and the engine keys by `serial`).
+
+    Each value kind (Value, Tensor) supplies three small hooks: `_seed()`, the gradient of a scalar
+    root with respect to itself; `_check_seed(grad)`, a user-given seed validated; and `_own_grad(g)`,
+    a leaf's first gradient as a private copy the user may change in place (clipping does).
     """
 
     __slots__ = ("data", "grad", "requires_grad", "parents", "backward_fn", "op", "scope", "name",
                  "origin", "serial", "__weakref__")
     result_type: type          # the class of op results (a Parameter's results are plain Tensors)
+    __hash__ = object.__hash__
 
     def _child(self, data, parents: tuple, backward_fn, op: str):
         """Make the output node of an op; it joins the graph only if some parent needs a gradient."""
-        state = STATE
+        m = _local.mode
         out = object.__new__(self.result_type)
-        out.data = data
-        out.grad = None
-        out.op = op
-        out.scope = state.scope
-        out.name = None
-        out.origin = None
-        out.requires_grad = False
-        out.parents = ()
-        out.backward_fn = None
-        out.serial = next(_serials)
-        if state.grad_enabled:
+        out.data, out.grad, out.op, out.scope, out.name, out.origin = data, None, op, m.scope, None, None
+        out.requires_grad, out.parents, out.backward_fn, out.serial = False, (), None, next(_serials)
+        if m.grad_enabled:
             for p in parents:
                 if p.requires_grad:
-                    out.requires_grad = True
-                    out.parents = parents
-                    out.backward_fn = backward_fn
+                    out.requires_grad, out.parents, out.backward_fn = True, parents, backward_fn
                     break
-        if state.anomaly:
-            from .anomaly import check_forward
-            check_forward(out)
+        if m.observer is not None:
+            m.observer.forward(out)
         return out
 
     def _init_leaf(self, data, requires_grad: bool, name):
         """Fill the slots of a leaf: a node with no parents (an input, a parameter or a constant)."""
-        self.data = data
-        self.grad = None
-        self.requires_grad = bool(requires_grad)
-        self.parents = ()
-        self.backward_fn = None
-        self.op = ""
-        self.scope = STATE.scope
-        self.name = name
-        self.serial = next(_serials)
-        self.origin = None
-
-    def _own_grad(self, g):
-        """A leaf's first gradient: a private copy the user may modify in place (clipping does)."""
-        raise NotImplementedError
-
-    def _seed(self):
-        """The gradient of a scalar root with respect to itself."""
-        raise NotImplementedError
+        self.data, self.grad, self.requires_grad, self.name = data, None, bool(requires_grad), name
+        self.parents, self.backward_fn, self.op, self.origin = (), None, "", None
+        self.scope, self.serial = _local.mode.scope, next(_serials)
 
     def backward(self, grad=None, keep_grads: bool = True) -> None:
         """Backpropagate from this node: fill `.grad` of every node on a path to a leaf that needs it.
@@ -100,18 +112,8 @@ class Node:
         keep_grads=False each intermediate drops its gradient once it has passed it on (PyTorch's
         default): less memory in training, but nothing for drawings or analysis to show.
         """
-        if not isinstance(keep_grads, bool):
-            raise TypeError(f"backward(keep_grads=...) expects True or False, got {keep_grads!r}")
-        if not self.requires_grad:
-            raise RuntimeError(
-                f"backward() called on a {type(self).__name__} that does not require grad: none of the "
-                "inputs it was computed from has requires_grad=True, or it was made under no_grad()")
-        grad = self._seed() if grad is None else self._check_seed(grad)
-        run_backward(self, grad, keep_grads)
-
-    def _check_seed(self, grad):
-        """Validate a user-given seed gradient (shape and type); subclasses override."""
-        return grad
+        check_backward_call(self, keep_grads)
+        run_backward(self, self._seed() if grad is None else self._check_seed(grad), keep_grads)
 
     def zero_grad(self) -> None:
         """Forget the gradient (sets `.grad` to None)."""
@@ -129,162 +131,112 @@ def topological_order(root: Node, only_grad: bool = True) -> list:
     (a long unrolled sequence) is fine. With `only_grad`, nodes that need no gradient are skipped
     (backward); without it, every recorded node is listed (drawing).
     """
-    found, stack = {root}, [root]
-    while stack:
-        for p in stack.pop().parents:
-            if p not in found and (p.requires_grad or not only_grad):
-                found.add(p)
-                stack.append(p)
-    return sorted(found, key=_by_serial)
-
-
-class IndexedGrad:
-    """A gradient that is zero except for `value` at `index`: what the backward of `x[index]` returns.
-
-    Without it, each `x[t]` of a T-step loop would hand back a full zero array with one slice filled,
-    and summing those would cost O(T) per step, O(T^2) per sequence. The engine instead writes the
-    slice straight into the parent's gradient buffer. `repeats` marks integer-array indices, whose
-    repeated entries must add up (np.add.at) rather than overwrite.
-    """
-
-    __slots__ = ("index", "value", "repeats")
-
-    def __init__(self, index, value, repeats: bool):
-        self.index, self.value, self.repeats = index, value, repeats
-
-    def add_into(self, buffer) -> None:
-        """buffer[index] += value, counting repeated indices once per occurrence."""
-        if self.repeats:
-            np.add.at(buffer, self.index, self.value)
-        else:
-            buffer[self.index] += self.value
-
-
-class ProductGrad:
-    """A gradient left as the product `left^T @ right`: what `linear` hands its weight (g^T x).
-
-    A recurrent weight is used at every time step, so it receives T of these. Adding T products one
-    by one costs T weight-sized products and T weight-sized additions; the engine instead keeps the
-    factors and, when the weight's gradient is needed, stacks them and makes one product:
-    sum_t g_t^T x_t = [g_1; ...; g_T]^T [x_1; ...; x_T]. The same sum, one BLAS call.
-    """
-
-    __slots__ = ("left", "right")
-
-    def __init__(self, left, right):
-        self.left, self.right = left, right
-
-    @property
-    def value(self):
-        """The product itself (anomaly mode checks it)."""
-        return np.dot(self.left.T, self.right)
-
-
-STACK_BYTES = 4 * 2**20     # the most factor bytes stacked for one product: bounds the extra memory
-
-
-def sum_products(parts: list):
-    """sum_k left_k^T right_k over a list of ProductGrads, as a product of the stacked factors (one
-    product per STACK_BYTES of factors, so stacking never needs much more memory than that)."""
-    total, start, size = None, 0, 0
-    for end, part in enumerate(parts, 1):
-        size += part.left.nbytes + part.right.nbytes
-        if size >= STACK_BYTES or end == len(parts):
-            group = parts[start:end]
-            product = group[0].value if len(group) == 1 else np.dot(
-                np.concatenate([p.left for p in group]).T, np.concatenate([p.right for p in group]))
-            total = product if total is None else np.add(total, product, out=total)
-            start, size = end, 0
-    return total
+    found, todo = {root.serial: root}, [root]
+    while todo:
+        for p in todo.pop().parents:
+            if p.serial not in found and (p.requires_grad or not only_grad):
+                found[p.serial] = p
+                todo.append(p)
+    return [found[s] for s in sorted(found)]
 
 
 def run_backward(root: Node, seed, keep_grads: bool = True) -> None:
-    """Reverse-mode sweep: reset intermediate grads, seed the root, run each local backward once.
-
-    A parent's first gradient contribution is stored as it is (it may be a read-only broadcast view,
-    or shared with a sibling); a second one makes a private buffer (`owned`), and from then on
-    contributions are added in place. ProductGrads wait in `products` until the node's gradient is
-    needed: just before its own backward runs, or at the end for leaves. Without `keep_grads`, an
-    intermediate's gradient is dropped as soon as its backward has run.
-    """
+    """The reverse sweep: reset intermediate grads, seed the root, run each local backward once."""
     order = topological_order(root)
     for node in order:
         if node.parents:
             node.grad = None
-    owned, products = set(), {}
-    _accumulate(root, seed, owned, products)
-    check = STATE.anomaly
+    owned, waiting = set(), {}            # nodes with a private gradient buffer; Deferred parts by node
+    _add(root, seed, owned, waiting)
+    observer = _local.mode.observer
     for node in reversed(order):
-        if node in products:
-            _accumulate(node, sum_products(products.pop(node)), owned, products)
+        if node.serial in waiting:
+            _settle(node, waiting.pop(node.serial), owned)
         g = node.grad
-        if node.backward_fn is None or g is None:
+        if g is None or node.backward_fn is None:
             continue
         fn = node.backward_fn
         grads = [g * d for d in fn] if type(fn) is tuple else fn(g)
         if not keep_grads:
             node.grad = None
-        if check:
-            from .anomaly import check_backward
-            check_backward(node, grads)
+        if observer is not None:
+            observer.backward(node, grads)
         for parent, pg in zip(node.parents, grads):
             if pg is not None and parent.requires_grad:
-                _accumulate(parent, pg, owned, products)
-    for node, parts in products.items():
-        _accumulate(node, sum_products(parts), owned, products)
+                _add(parent, pg, owned, waiting)
 
 
-def _accumulate(node: Node, g, owned: set, products: dict) -> None:
-    """Add one gradient contribution to `node.grad`; leaves always own their buffer (the user may
-    change it in place), intermediates get one only once a second contribution arrives. A
-    ProductGrad is only set aside in `products`."""
-    if type(g) is ProductGrad:
-        products.setdefault(node, []).append(g)
-    elif isinstance(g, IndexedGrad):
-        if node.grad is None:
-            node.grad = np.zeros(node.data.shape, node.data.dtype)
-        elif node.parents and node not in owned:
-            node.grad = np.array(node.grad)
-        owned.add(node)
-        g.add_into(node.grad)
+def _add(node: Node, g, owned: set, waiting: dict) -> None:
+    """Add one contribution to `node.grad`, copying as little as possible. The first is stored as it
+    is (it may be a read-only broadcast view, or shared with a sibling); a second one makes a private
+    buffer (`owned`), and later ones are added in place. Leaves always own theirs, since the user may
+    change it in place. A Deferred contribution waits until the node's turn."""
+    if isinstance(g, Deferred):
+        waiting.setdefault(node.serial, []).append(g)
     elif node.grad is None:
-        node.grad = node._own_grad(g) if not node.parents else g
-    elif not node.parents or node in owned:
+        node.grad = g if node.parents else node._own_grad(g)
+    elif not node.parents or node.serial in owned:
         node.grad += g
     else:
         node.grad = node.grad + g
-        owned.add(node)
+        owned.add(node.serial)
 
 
-@contextlib.contextmanager
-def no_grad():
+def _settle(node: Node, parts: list, owned: set) -> None:
+    """Add a node's Deferred contributions, now that all have arrived: one total per kind."""
+    for kind in {type(part) for part in parts}:
+        total = kind.total([part for part in parts if type(part) is kind], node.data)
+        if node.grad is not None:
+            total += node.grad
+        node.grad = total
+    owned.add(node.serial)
+
+
+class switch(contextlib.ContextDecorator):
+    """A with-block (or decorator) that sets one field of this thread's Mode and restores it on exit.
+
+    no_grad(), scope() and anomaly mode are all this one mechanism. Blocks nest; each thread has its own.
+    """
+
+    def __init__(self, field: str, value):
+        self.field, self.value, self.previous = field, value, []
+
+    def new_value(self, old):
+        """The field's value inside the block, given its value outside."""
+        return self.value
+
+    def __enter__(self) -> None:
+        m = _local.mode
+        old = getattr(m, self.field)
+        self.previous.append(old)
+        setattr(m, self.field, self.new_value(old))
+
+    def __exit__(self, *exc) -> None:
+        setattr(_local.mode, self.field, self.previous.pop())
+
+    def _recreate_cm(self):
+        """As a decorator: a fresh copy for every call, so calls in several threads never share state."""
+        fresh = copy.copy(self)
+        fresh.previous = []
+        return fresh
+
+
+def no_grad() -> switch:
     """Inside this block ops record no graph: results have requires_grad=False and no parents."""
-    previous = STATE.grad_enabled
-    STATE.grad_enabled = False
-    try:
-        yield
-    finally:
-        STATE.grad_enabled = previous
+    return switch("grad_enabled", False)
 
 
-class scope:
+class scope(switch):
     """Tag every node made inside this block with `name` (nestable: tags form a path, outer first).
 
     The recurrent layers open one scope per layer, direction and time step; the drawing turns scopes
     into boxes. A user's own loop can do the same: `with tr.scope(f"t={t}"): h = cell(x[t], h)`.
-    (A small class rather than a generator-based context manager: it is entered at every time step.)
     """
 
-    __slots__ = ("name", "previous")
-
     def __init__(self, name: str):
-        if not isinstance(name, str):
-            raise TypeError(f"scope(name) expects a str, got {type(name).__name__}")
-        self.name = name
+        check_scope_name(name)
+        super().__init__("scope", name)
 
-    def __enter__(self) -> None:
-        self.previous = STATE.scope
-        STATE.scope = self.previous + (self.name,)
-
-    def __exit__(self, *exc) -> None:
-        STATE.scope = self.previous
+    def new_value(self, old: tuple) -> tuple:
+        """The path inside the block: the outer path with this name added."""
+        return old + (self.value,)

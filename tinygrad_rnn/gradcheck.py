@@ -3,8 +3,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from .autograd import Node
+import contextlib
+
+from .autograd import Node, topological_order
 from .tensor import Tensor
+
+
+@contextlib.contextmanager
+def grads_kept(root: Node):
+    """Inside this block backward passes from `root` may run freely: on exit every node `root`
+    depends on has the `.grad` it had on entry (helpers that backpropagate for their own purposes
+    leave the user's gradients as they found them)."""
+    saved = [(node, node.grad) for node in topological_order(root)]
+    try:
+        yield
+    finally:
+        for node, grad in saved:
+            node.grad = grad
 
 
 def gradcheck(fn, *inputs: Tensor, eps: float = 1e-6, atol: float = 1e-6, rtol: float = 1e-5,
@@ -33,16 +48,19 @@ def gradcheck(fn, *inputs: Tensor, eps: float = 1e-6, atol: float = 1e-6, rtol: 
             raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}")
         return out
 
-    out = output()
-    v = np.random.default_rng(seed).standard_normal(out.data.shape)
-    for i in checked:
-        inputs[i].grad = None
-    (out * v).sum().backward()
+    v = np.random.default_rng(seed).standard_normal(output().data.shape)
+    loss = (output() * v).sum()
+    with grads_kept(loss):
+        for node in topological_order(loss):
+            node.grad = None
+        loss.backward()
+        analytic_grads = {i: np.zeros_like(inputs[i].data) if inputs[i].grad is None else np.array(inputs[i].grad)
+                    for i in checked}
     for i in checked:
         x = inputs[i]
         x.data = np.require(x.data, requirements="CW")  # contiguous and writable (0-d stays 0-d), so the
                                                         # flat view below aliases x.data
-        analytic = np.zeros_like(x.data) if x.grad is None else x.grad
+        analytic = analytic_grads[i]
         numeric = np.zeros_like(x.data)
         flat = x.data.reshape(-1)                   # a view: nudges change x.data in place
         for k in range(flat.size):

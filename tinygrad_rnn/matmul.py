@@ -6,32 +6,29 @@ Both are single ops with their own local backward. `linear` could be composed as
 the weight (no transposed copy per use, which matters when a recurrent weight is used at every step),
 and one node per use keeps the unrolled graph small.
 """
-from __future__ import annotations
+from functools import partial
 
 import numpy as np
 
-from .autograd import ProductGrad
-from .tensor import Tensor, unbroadcast
+from .autograd import Deferred
+from .broadcast import unbroadcast
+from .op_checks import check_linear, check_matmul
 
 
-def matmul(x: Tensor, y: Tensor) -> Tensor:
+def matmul(x, y):
     """Matrix product with numpy's rules. A 1-D operand is treated as a row (left) or column (right)
     matrix so that one rule serves every case: da = g @ b^T and db = a^T @ g, each summed back over
     broadcast batch axes."""
     a, b = x.data, y.data
-    if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"matmul: operands must be at least 1-D, got shapes {a.shape} and {b.shape}")
-    if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
-        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align: inner sizes "
-                         f"{a.shape[-1]} != {b.shape[-2 if b.ndim > 1 else 0]}")
+    check_matmul(a, b)
     try:
         out = np.matmul(a, b)
     except ValueError:
         raise ValueError(f"matmul: cannot broadcast the batch axes of {a.shape} and {b.shape}") from None
     need_a, need_b = x.requires_grad, y.requires_grad
     if a.ndim == 2 and b.ndim == 2:
-        # np.dot, not @, in the backward: with a batch of one, a^T @ g has inner size 1, where numpy's
-        # matmul is about ten times slower than np.dot (numpy 2.4, OpenBLAS); for 2-D they agree
+        # fast path for 2-D operands, the general code below without reshapes, and np.dot for @: with a
+        # batch of one, a^T @ g has inner size 1, where matmul is ~10x slower than np.dot (numpy 2.4)
         return x._child(out, (x, y), lambda g: (np.dot(g, b.T) if need_a else None,
                                                 np.dot(a.T, g) if need_b else None), "matmul")
     a2 = a[None, :] if a.ndim == 1 else a
@@ -45,7 +42,42 @@ def matmul(x: Tensor, y: Tensor) -> Tensor:
     return x._child(out, (x, y), backward, "matmul")
 
 
-def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+class ProductGrad(Deferred):
+    """A gradient left as the product `left^T @ right`: what `linear` hands its weight (g^T x).
+
+    The plain backward would return np.dot(left.T, right) at once. A recurrent weight is used at every
+    time step, so it would receive T such products and make T weight-sized additions. Left as
+    ProductGrads, they are summed as one product of the stacked factors:
+    sum_t g_t^T x_t = [g_1; ...; g_T]^T [x_1; ...; x_T]. The same sum, one BLAS call.
+    """
+
+    __slots__ = ("left", "right")
+    STACK_BYTES = 4 * 2**20     # the most factor bytes stacked for one product: bounds the extra memory
+
+    def __init__(self, left, right):
+        self.left, self.right = left, right
+
+    @property
+    def value(self) -> np.ndarray:
+        """The product itself (anomaly mode checks it)."""
+        return np.dot(self.left.T, self.right)
+
+    @classmethod
+    def total(cls, parts: list, like) -> np.ndarray:
+        """sum_k left_k^T right_k, one product per STACK_BYTES of stacked factors."""
+        total, start, size = None, 0, 0
+        for end, part in enumerate(parts, 1):
+            size += part.left.nbytes + part.right.nbytes
+            if size >= cls.STACK_BYTES or end == len(parts):
+                group = parts[start:end]
+                product = group[0].value if len(group) == 1 else np.dot(
+                    np.concatenate([p.left for p in group]).T, np.concatenate([p.right for p in group]))
+                total = product if total is None else np.add(total, product, out=total)
+                start, size = end, 0
+        return total.astype(like.dtype, copy=False)
+
+
+def linear(x, weight, bias=None):
     """out = x W^T + b for x (..., in), weight W (out, in), bias b (out,) or None; out is (..., out).
 
     One node. With the leading axes of x and g (the gradient of out) flattened into rows:
@@ -53,18 +85,9 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     dW is handed back as a ProductGrad, so that the engine can sum a shared weight's T products as one.
     """
     parents = (x, weight) if bias is None else (x, weight, bias)
-    for arg, value in zip(("x", "weight", "bias"), parents):
-        if not isinstance(value, Tensor):
-            raise TypeError(f"linear: {arg} must be a Tensor, got {type(value).__name__}")
+    check_linear(parents)
     a, w = x.data, weight.data
-    if w.ndim != 2:
-        raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape {w.shape}")
     n_out, n_in = w.shape
-    if a.ndim == 0 or a.shape[-1] != n_in:
-        raise ValueError(f"linear: x must have shape (..., {n_in}) to match weight {w.shape} "
-                         f"(out_features, in_features), got {a.shape}")
-    if bias is not None and bias.data.shape != (n_out,):
-        raise ValueError(f"linear: bias must have shape {(n_out,)} (out_features,), got {bias.data.shape}")
     rows_x = a if a.ndim == 2 else a.reshape(-1, n_in)      # (N, in): the leading axes as rows
     out = np.dot(rows_x, w.T)                                # a 2-D product: BLAS
     if bias is not None:
@@ -72,12 +95,14 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         out = np.add(out, b, out=out if out.dtype == b.dtype else None)       # numpy's dtype promotion
     if a.ndim != 2:
         out = out.reshape(a.shape[:-1] + (n_out,))
-    need_x, need_w = x.requires_grad, weight.requires_grad
-    need_b = bias is not None and bias.requires_grad
+    needs = tuple(p.requires_grad for p in parents)
+    return x._child(out, parents, partial(_linear_backward, w, rows_x, a.shape, needs), "linear")
 
-    def backward(g):
-        rows = g if g.ndim == 2 else g.reshape(-1, n_out)
-        grads = (np.dot(rows, w).reshape(a.shape) if need_x else None,
-                 ProductGrad(rows, rows_x) if need_w else None)
-        return grads if bias is None else grads + (rows.sum(axis=0) if need_b else None,)
-    return x._child(out, parents, backward, "linear")
+
+def _linear_backward(w, rows_x, x_shape: tuple, needs: tuple, g) -> tuple:
+    """linear's local backward, rows being g with its leading axes flattened: dx = g W, dW = g^T x (a
+    ProductGrad), db = g summed over rows. (A partial, not a closure: see tensor.py's _binary_backward.)"""
+    rows = g if g.ndim == 2 else g.reshape(-1, w.shape[0])
+    grads = (np.dot(rows, w).reshape(x_shape) if needs[0] else None,
+             ProductGrad(rows, rows_x) if needs[1] else None)
+    return grads if len(needs) == 2 else grads + (rows.sum(axis=0) if needs[2] else None,)

@@ -10,9 +10,10 @@ reflected forms) is composed from them in one line.
 from __future__ import annotations
 
 import math
-from numbers import Real
 
 from .autograd import Node
+from .op_checks import (check_positive_base, check_value_log, check_value_power, exponent, value_number,
+                        value_operand, value_seed)
 
 
 class Value(Node):
@@ -21,12 +22,8 @@ class Value(Node):
     __slots__ = ()
 
     def __init__(self, data: float, requires_grad: bool = True, name: str | None = None):
-        if type(data) is not float:            # a float needs no check (the Real check is slow)
-            if isinstance(data, Value):
-                data = data.data
-            if not isinstance(data, Real) or isinstance(data, bool):
-                raise TypeError(f"Value(data) expects a real number, got {type(data).__name__}")
-            data = float(data)
+        if type(data) is not float or type(requires_grad) is not bool:     # fast path: these need no check
+            data = value_number(data, requires_grad)
         self._init_leaf(data, requires_grad, name)
 
     def _own_grad(self, g):
@@ -40,9 +37,9 @@ class Value(Node):
         """Turn a Python number into a constant node; Values pass through."""
         if isinstance(other, Value):
             return other
-        if type(other) in (float, int) or isinstance(other, Real) and not isinstance(other, bool):
+        if type(other) in (float, int):          # fast path: the common constants need no check
             return Value(other, requires_grad=False)
-        raise TypeError(f"Value op expects a Value or a real number, got {type(other).__name__}")
+        return Value(value_operand(other), requires_grad=False)
 
     def __add__(self, other) -> "Value":
         """out = a + b; da = g, db = g."""
@@ -57,11 +54,9 @@ class Value(Node):
 
     def __pow__(self, k) -> "Value":
         """out = a ** k for a number k; d out/da = k * a ** (k - 1)."""
-        if not isinstance(k, Real) or isinstance(k, bool):
-            raise TypeError(f"Value ** k needs a number exponent k, got {type(k).__name__}")
+        k = exponent(k, "Value")
         a = self.data
-        if (a < 0 and not float(k).is_integer()) or (a == 0 and k < 0):
-            raise _pow_domain_error(a, k)
+        check_value_power(a, k)
         if k == 0:
             local = 0.0
         elif a == 0 and k < 1:
@@ -72,15 +67,14 @@ class Value(Node):
 
     def exp(self) -> "Value":
         """out = e^a; d out/da = out."""
-        e = math.exp(self.data) if self.data < 709.78 else math.inf
+        e = math.inf if self.data > 709.78 else math.exp(self.data)      # nan stays nan
         return self._child(e, (self,), (e,), "exp")
 
     def log(self) -> "Value":
         """out = ln a; d out/da = 1 / a (a = 0 gives -inf and an infinite slope)."""
         a = self.data
-        if a < 0:
-            raise ValueError(f"Value.log() of a negative number {a}")
-        out = math.log(a) if a > 0 else -math.inf
+        check_value_log(a)
+        out = -math.inf if a == 0 else math.log(a)                        # nan stays nan
         return self._child(out, (self,), (1.0 / a if a else math.inf,), "log")
 
     def tanh(self) -> "Value":
@@ -95,9 +89,12 @@ class Value(Node):
         return self._child(s, (self,), (s * (1.0 - s),), "sigmoid")
 
     def relu(self) -> "Value":
-        """out = max(a, 0); d out/da = 1 where a > 0, else 0."""
-        positive = self.data > 0
-        return self._child(self.data if positive else 0.0, (self,), (1.0 if positive else 0.0,), "relu")
+        """out = max(a, 0) (nan stays nan); the gradient is g where a > 0 and exactly 0 elsewhere, also for
+        an infinite g (where the chain rule's g * 0 would give nan)."""
+        a = self.data
+        if a > 0:
+            return self._child(a, (self,), (1.0,), "relu")
+        return self._child(0.0 if a <= 0 else a, (self,), _no_gradient, "relu")
 
     def __neg__(self) -> "Value":
         return self * -1.0
@@ -122,14 +119,11 @@ class Value(Node):
 
     def __rpow__(self, base) -> "Value":
         """base ** v for a positive number base, composed as exp(v * ln base)."""
-        if not isinstance(base, Real) or isinstance(base, bool) or not base > 0:
-            raise ValueError(f"number ** Value needs a positive number base, got {base!r}")
+        check_positive_base(base, "Value")
         return (self * math.log(base)).exp()
 
     def _check_seed(self, grad) -> float:
-        if not isinstance(grad, Real) or isinstance(grad, bool):
-            raise TypeError(f"Value.backward(grad) expects a real number, got {type(grad).__name__}")
-        return float(grad)
+        return value_seed(grad)
 
     __array_ufunc__ = None      # `ndarray + Value` calls Value.__radd__ (a clear error), not an object array
 
@@ -142,12 +136,9 @@ class Value(Node):
         return f"Value(data={self.data:.6g}, grad={self.grad if self.grad is None else f'{self.grad:.6g}'}{op}{label})"
 
 
-def _pow_domain_error(a: float, k) -> ArithmeticError:
-    """The error for a ** k outside the real numbers: a negative base to a fractional power, or 0 ** (k < 0)."""
-    if a < 0:
-        return ValueError(f"Value ** k: a negative base {a} to the non-integer power {k} is not a real number")
-    return ZeroDivisionError(f"Value ** k: 0 to the negative power {k} divides by zero "
-                             "(a / b is computed as a * b ** -1, so this is also Value / 0)")
+def _no_gradient(g) -> tuple:
+    """relu's backward where a <= 0: nothing passes, whatever g is."""
+    return (0.0,)
 
 
 Value.result_type = Value         # op results are plain Values, also for subclasses

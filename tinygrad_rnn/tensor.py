@@ -1,42 +1,98 @@
 """Tensor: a numpy array on the shared graph machinery.
 
-Each op is its numpy forward followed by its local backward (a closure from the output gradient g to
-the input gradients). Elementwise ops broadcast as numpy does; their backward hands g to
-`unbroadcast`, the one helper that undoes broadcasting. Shape ops, indexing and joining live in
-shape_ops.py; the matrix products (`@` and `linear`) in matmul.py; softmax and the losses, composed
-from these, in nn/functional.py.
-"""
-from __future__ import annotations
+Each op is its numpy forward and its derivative. Elementwise ops are rows of a derivative table, as in
+docs/equations.md: `_binary` and `_unary` turn a row into an op and do the rest once (lifting numbers
+to constants, skipping parents that need no gradient, undoing broadcasting). Reductions follow; shape
+ops and indexing are in shape_ops.py, the matrix products (`@`, `linear`) in matmul.py, joining
+(concatenate, stack, where) in join.py, and softmax and the losses, composed from these, in
+nn/functional.py.
 
-from numbers import Real
+Primitives (a backward of their own): + - * / neg, ** by a number, exp, log, tanh, sigmoid, relu, sum,
+max, @, linear, reshape, transpose, indexing, astype, concatenate, stack, where. Composed from them:
+mean (sum times 1/n), number ** Tensor (exp(t ln base)), the reflected forms, .T.
+"""
+from functools import partial
 
 import numpy as np
 
+from . import shape_ops
+from .array_like import ArrayLike
 from .autograd import Node
+from .broadcast import expand_reduced, unbroadcast
+from .checks import as_float_array, is_number, reduction_axes
+from .op_checks import (check_log_domain, check_positive_base, check_power, check_scalar_root,
+                        check_tensor_operand, exponent, tensor_data, tensor_seed)
+from .matmul import matmul
 
 
-def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
-    """Sum `g` back to `shape`: the adjoint of broadcasting is a sum over the broadcast axes."""
-    if g.shape == shape:
-        return g
-    lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
-    return g.sum(axis=axes, keepdims=False).reshape(shape) if axes else g.reshape(shape)
+def _binary(name: str, forward, da, db):
+    """An elementwise op from its derivative-table row: out = forward(a, b), and the gradients
+    da(g, a, b, out), db(g, a, b, out) before broadcasting is undone. Numbers and arrays are lifted to
+    constants of this Tensor's dtype; a parent that needs no gradient gets None."""
+    def backward(a, b, out, need_a: bool, need_b: bool, g) -> tuple:
+        ga = da(g, a, b, out) if need_a else None
+        gb = db(g, a, b, out) if need_b else None
+        return (ga if ga is None or ga.shape == a.shape else unbroadcast(ga, a.shape),   # fast path: the same
+                gb if gb is None or gb.shape == b.shape else unbroadcast(gb, b.shape))   # shape needs no sum
+
+    def op(self, other):
+        other = other if isinstance(other, Tensor) else self._lift(other)
+        a, b = self.data, other.data
+        try:
+            out = forward(a, b)
+        except ValueError:
+            raise ValueError(f"{name}: cannot broadcast shapes {a.shape} and {b.shape}") from None
+        return self._child(out, (self, other), partial(backward, a, b, out, self.requires_grad, other.requires_grad),
+                           name)
+    op.__doc__ = f"Elementwise {name}, broadcasting as numpy does."
+    return op
 
 
-def as_float_array(data, what: str = "Tensor(data)", integers=np.float64) -> np.ndarray:
-    """numpy array of a float dtype: float32/float64 kept, ints and bools cast to `integers`, others float64."""
-    if isinstance(data, Node):
-        data = data.data
-    arr = as_array(data, what)
-    if arr.dtype == np.float64 or arr.dtype == np.float32:
-        return arr
-    if arr.dtype.kind in "biuf":
-        return arr.astype(np.float64 if arr.dtype.kind == "f" else integers)
-    raise TypeError(f"{what} expects real numbers (a number, list or numpy array), got dtype {arr.dtype}")
+def _unary(name: str, forward, da):
+    """An elementwise function from its derivative-table row: out = forward(a), gradient da(g, a, out)."""
+    def backward(a, out, g) -> tuple:
+        return (da(g, a, out),)
+
+    def op(self):
+        a = self.data
+        out = forward(a)
+        return self._child(out, (self,), partial(backward, a, out), name)
+    op.__doc__ = f"Elementwise {name}."
+    return op
 
 
-class Tensor(Node):
+# Each op's backward above is bound to the values it keeps with functools.partial rather than written as
+# a closure over them: a closure makes one cell object per kept name, and on a long unrolled graph
+# Python's garbage collector walks every object the graph holds (partial's arguments, all arrays and
+# flags, are one tuple that the collector stops tracking).
+
+
+def sigmoid(a: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-a), accurate for every a: for a << 0, e^-a overflows to inf and s is exactly 0, and no
+    subtraction ever cancels. Fast path: computed in place after the exp, saving two temporaries."""
+    with np.errstate(over="ignore"):
+        s = np.asarray(np.exp(-a))                          # (a 0-d input gives a numpy scalar)
+    s += 1
+    return np.reciprocal(s, out=s)
+
+
+def _exp(a):
+    with np.errstate(over="ignore"):
+        return np.exp(a)
+
+
+def _log(a):
+    with np.errstate(divide="ignore"):
+        return np.log(a)
+
+
+def _quiet_divide(g, a):
+    """g / a, where a = 0 gives an infinite gradient (of g's sign) instead of a warning."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return g / a
+
+
+class Tensor(Node, ArrayLike):
     """An n-dimensional array that records how it was computed, so `backward()` can give its gradients.
 
     `data` is a float32 or float64 numpy array (Python numbers and lists become float64); `grad` is
@@ -45,78 +101,59 @@ class Tensor(Node):
 
     __slots__ = ()
     __array_ufunc__ = None      # `ndarray + Tensor` defers to Tensor.__radd__ instead of making an object array
+    __hash__ = Node.__hash__    # == is elementwise, but sets and dicts of Tensors still compare identity
 
     def __init__(self, data, requires_grad: bool = False, name: str | None = None):
-        self._init_leaf(as_float_array(data), requires_grad, name)
+        self._init_leaf(tensor_data(data.data if isinstance(data, Node) else data, requires_grad), requires_grad, name)
 
-    # ---------------------------------------------------------------- plumbing
+    # ---------------------------------------------------------------- the engine's hooks
     def _own_grad(self, g):
         return np.array(g, dtype=self.data.dtype)
 
     def _seed(self):
-        if self.data.size != 1:
-            raise RuntimeError(
-                f"backward() without grad= needs a scalar (1-element) Tensor; this one has shape "
-                f"{self.data.shape}: pass grad= an array of that shape, or reduce it first (e.g. .sum())")
+        check_scalar_root(self.data)
         return np.ones_like(self.data)
 
     def _check_seed(self, grad):
-        g = as_float_array(grad, "backward(grad)")
-        if g.shape != self.data.shape:
-            raise ValueError(f"backward(grad) expects shape {self.data.shape} (the Tensor's), got {g.shape}")
-        return g.astype(self.data.dtype, copy=False)
+        return tensor_seed(grad, self.data)
 
     def _lift(self, other) -> "Tensor":
         """Python numbers and arrays become constant leaves of this Tensor's dtype."""
         if isinstance(other, Tensor):
             return other
-        if isinstance(other, Node):
-            raise TypeError(f"cannot combine a Tensor with a {type(other).__name__}")
-        if type(other) in (float, int) or isinstance(other, (Real, np.generic)):
-            const = object.__new__(Tensor)          # a 0-d array of our dtype needs none of Tensor()'s checks
+        check_tensor_operand(other)
+        const = object.__new__(Tensor)      # fast path: a constant needs none of Tensor()'s checks
+        if type(other) in (float, int) or is_number(other):
             const._init_leaf(np.array(other, dtype=self.data.dtype), False, None)
-            return const
-        return Tensor(as_float_array(other, "Tensor op operand", integers=self.data.dtype))
+        else:
+            const._init_leaf(as_float_array(other, "Tensor op operand", integers=self.data.dtype), False, None)
+        return const
 
-    def _binary(self, other, fwd, bwd, op: str) -> "Tensor":
-        """An elementwise op with numpy broadcasting; bwd(g, a, b, out) -> (ga, gb) before unbroadcast."""
-        other = other if isinstance(other, Tensor) else self._lift(other)
-        a, b = self.data, other.data
-        try:
-            out = fwd(a, b)
-        except ValueError:
-            raise ValueError(f"{op}: cannot broadcast shapes {a.shape} and {b.shape}") from None
-        sa, sb, need_a, need_b = a.shape, b.shape, self.requires_grad, other.requires_grad
+    # ---------------------------------------------------------------- the derivative table
+    __add__ = _binary("add", np.add, lambda g, a, b, out: g, lambda g, a, b, out: g)
+    __sub__ = _binary("sub", np.subtract, lambda g, a, b, out: g, lambda g, a, b, out: -g)
+    __mul__ = _binary("mul", np.multiply, lambda g, a, b, out: g * b, lambda g, a, b, out: g * a)
+    __truediv__ = _binary("div", np.divide, lambda g, a, b, out: g / b, lambda g, a, b, out: -g * out / b)
 
-        def backward(g):
-            ga, gb = bwd(g, a, b, out, need_a, need_b)
-            return (None if not need_a else ga if ga.shape == sa else unbroadcast(ga, sa),
-                    None if not need_b else gb if gb.shape == sb else unbroadcast(gb, sb))
-        return self._child(out, (self, other), backward, op)
+    exp = _unary("exp", _exp, lambda g, a, out: g * out)
+    tanh = _unary("tanh", np.tanh, lambda g, a, out: g * (1 - out * out))
+    sigmoid = _unary("sigmoid", sigmoid, lambda g, a, out: g * (out * (1 - out)))
+    relu = _unary("relu", lambda a: np.maximum(a, 0), lambda g, a, out: np.where(a > 0, g, 0.0))
+    __neg__ = _unary("neg", np.negative, lambda g, a, out: -g)
 
-    def _unary(self, out: np.ndarray, local, op: str) -> "Tensor":
-        """An elementwise op whose backward is g * local(), local computed lazily from kept values."""
-        return self._child(out, (self,), lambda g: (g * local(),), op)
+    def log(self):
+        """out = ln a; da = g / a (a = 0 gives -inf and an infinite gradient)."""
+        check_log_domain(self.data)
+        return _unary("log", _log, lambda g, a, out: _quiet_divide(g, a))(self)
 
-    # ---------------------------------------------------------------- elementwise arithmetic
-    def __add__(self, other):
-        """out = a + b; da = g, db = g (each summed back to its own shape)."""
-        return self._binary(other, np.add, lambda g, a, b, o, na, nb: (g, g), "add")
+    def __pow__(self, k):
+        """out = a ** k for a number k; da = g * k * a ** (k - 1)."""
+        k = exponent(k)
+        check_power(self.data, k)
+        return _unary(f"pow{k:g}", lambda a: _quiet_power(a, k),
+                      lambda g, a, out: g * (k * _quiet_power(a, k - 1) if k else 0.0))(self)
 
-    def __sub__(self, other):
-        """out = a - b; da = g, db = -g."""
-        return self._binary(other, np.subtract, lambda g, a, b, o, na, nb: (g, -g if nb else None), "sub")
-
-    def __mul__(self, other):
-        """out = a * b; da = g * b, db = g * a."""
-        return self._binary(other, np.multiply,
-                            lambda g, a, b, o, na, nb: (g * b if na else None, g * a if nb else None), "mul")
-
-    def __truediv__(self, other):
-        """out = a / b; da = g / b, db = -g * out / b."""
-        return self._binary(other, np.divide,
-                            lambda g, a, b, o, na, nb: (g / b if na else None, -g * o / b if nb else None), "div")
-
+    # ---------------------------------------------------------------- composed from the table
     def __radd__(self, other):
         return self._lift(other) + self
 
@@ -129,96 +166,45 @@ class Tensor(Node):
     def __rtruediv__(self, other):
         return self._lift(other) / self
 
-    def __neg__(self):
-        """out = -a; da = -g."""
-        return self._child(-self.data, (self,), lambda g: (-g,), "neg")
-
-    def __pow__(self, k):
-        """out = a ** k for a number k; da = g * k * a ** (k - 1)."""
-        if not isinstance(k, (Real, np.generic)) or isinstance(k, bool):
-            raise TypeError(f"Tensor ** k needs a number exponent k, got {type(k).__name__}")
-        k = k.item() if isinstance(k, np.generic) else k    # a Python number keeps float32 float32
-        a = self.data
-        return self._unary(_power(a, k), _quiet(lambda: k * a ** (k - 1) if k else 0.0), f"pow{k:g}")
-
     def __rpow__(self, base):
         """base ** t for a positive number base, composed as exp(t * ln base)."""
-        if not isinstance(base, (Real, np.generic)) or base <= 0:
-            raise ValueError(f"number ** Tensor needs a positive number base, got {base!r}")
+        check_positive_base(base)
         return (self * float(np.log(base))).exp()
 
     def __matmul__(self, other):
-        """out = a @ b (numpy rules: 1-D, 2-D, batched); da = g @ b^T, db = a^T @ g, summed over batch."""
-        return _matmul(self, self._lift(other))
+        """out = a @ b (numpy rules: 1-D, 2-D, batched); da = g @ b^T, db = a^T @ g (matmul.py)."""
+        return matmul(self, self._lift(other))
 
     def __rmatmul__(self, other):
-        return _matmul(self._lift(other), self)
-
-    # ---------------------------------------------------------------- elementwise functions
-    def exp(self):
-        """out = e^a; keeps out; da = g * out."""
-        with np.errstate(over="ignore"):
-            out = np.exp(self.data)
-        return self._unary(out, lambda: out, "exp")
-
-    def log(self):
-        """out = ln a; keeps a; da = g / a (a = 0 gives -inf and an infinite gradient)."""
-        a = self.data
-        if (a < 0).any():
-            raise ValueError("Tensor.log() of negative entries: the logarithm is defined for a >= 0")
-        with np.errstate(divide="ignore"):
-            out = np.log(a)
-        return self._child(out, (self,), lambda g: (_div_allow_zero(g, a),), "log")
-
-    def tanh(self):
-        """out = tanh a; keeps t = out; da = g * (1 - t*t)."""
-        t = np.tanh(self.data)
-        return self._unary(t, lambda: 1 - t * t, "tanh")
-
-    def sigmoid(self):
-        """out = 1 / (1 + e^-a); keeps s = out; da = g * s * (1 - s).
-
-        Accurate for every a: for a << 0, e^-a overflows to inf and s becomes exactly 0, and no
-        subtraction ever cancels (unlike the tanh-based form, which loses the tail's relative precision).
-        """
-        s = sigmoid(self.data)
-        return self._unary(s, lambda: s * (1 - s), "sigmoid")
-
-    def relu(self):
-        """out = max(a, 0); da = g where a > 0, else 0."""
-        a = self.data
-        return self._unary(np.maximum(a, 0), lambda: a > 0, "relu")
+        return matmul(self._lift(other), self)
 
     # ---------------------------------------------------------------- reductions
     def sum(self, axis=None, keepdims: bool = False):
         """Sum over `axis` (int, tuple or None for all); da = g broadcast back to a's shape."""
-        axes = shape_ops.normalize_axes(axis, self.data.ndim, "sum")
+        axes = reduction_axes(self.data, axis, keepdims, "sum")
         shape = self.data.shape
         out = np.asarray(self.data.sum(axis=axes, keepdims=keepdims))
-        return self._child(out, (self,), lambda g: (shape_ops.expand_reduced(g, shape, axes, keepdims),), "sum")
+        return self._child(out, (self,), lambda g: (expand_reduced(g, shape, axes, keepdims),), "sum")
 
     def mean(self, axis=None, keepdims: bool = False):
         """Mean over `axis`: the sum divided by the number of elements reduced (nan over none, as numpy)."""
-        axes = shape_ops.normalize_axes(axis, self.data.ndim, "mean")
+        axes = reduction_axes(self.data, axis, keepdims, "mean")
         count = int(np.prod([self.data.shape[i] for i in axes])) if axes else 1
         return self.sum(axis, keepdims) * (1.0 / count if count else float("nan"))
 
     def max(self, axis=None, keepdims: bool = False):
         """Maximum over `axis`; the gradient goes to the maximal entries, split evenly among ties."""
-        axes = shape_ops.normalize_axes(axis, self.data.ndim, "max")
+        axes = reduction_axes(self.data, axis, keepdims, "max")
         a, shape = self.data, self.data.shape
-        if any(shape[i] == 0 for i in axes):
-            raise ValueError(f"max(axis={axis}) reduces over an empty axis of shape {shape}")
         top = a.max(axis=axes, keepdims=True)
         out = np.asarray(top if keepdims else top.reshape([n for i, n in enumerate(shape) if i not in axes]))
 
         def backward(g):
             winners = a == top
-            share = winners / winners.sum(axis=axes, keepdims=True)
-            return (shape_ops.expand_reduced(g, shape, axes, keepdims) * share,)
+            return (expand_reduced(g, shape, axes, keepdims) * (winners / winners.sum(axis=axes, keepdims=True)),)
         return self._child(out, (self,), backward, "max")
 
-    # ---------------------------------------------------------------- shape, indexing (shape_ops.py)
+    # ---------------------------------------------------------------- shape and indexing (shape_ops.py)
     def reshape(self, *shape):
         """The same data in a new shape (one entry may be -1); da = g reshaped back."""
         return shape_ops.reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
@@ -233,57 +219,13 @@ class Tensor(Node):
         return self.transpose()
 
     def __getitem__(self, index):
-        """numpy indexing (ints, slices, steps, negatives, integer arrays); repeated indices add up."""
+        """numpy indexing (ints, slices, steps, negatives, integer arrays, boolean arrays); repeated
+        indices add up."""
         return shape_ops.getitem(self, index)
 
     def astype(self, dtype):
         """The same values in float32 or float64; the gradient is cast back."""
         return shape_ops.astype(self, dtype)
-
-    # ---------------------------------------------------------------- comparisons: plain boolean arrays
-    def __lt__(self, other):
-        return self.data < _raw(other)
-
-    def __le__(self, other):
-        return self.data <= _raw(other)
-
-    def __gt__(self, other):
-        return self.data > _raw(other)
-
-    def __ge__(self, other):
-        return self.data >= _raw(other)
-
-    # ---------------------------------------------------------------- conveniences
-    @property
-    def shape(self) -> tuple:
-        return self.data.shape
-
-    @property
-    def dtype(self):
-        return self.data.dtype
-
-    @property
-    def ndim(self) -> int:
-        return self.data.ndim
-
-    @property
-    def size(self) -> int:
-        return self.data.size
-
-    def __len__(self) -> int:
-        if self.data.ndim == 0:
-            raise TypeError("len() of a 0-d Tensor")
-        return len(self.data)
-
-    def numpy(self) -> np.ndarray:
-        """The data as a numpy array (shared, not copied)."""
-        return self.data
-
-    def item(self) -> float:
-        """The single number held by a 1-element Tensor."""
-        if self.data.size != 1:
-            raise ValueError(f"item() needs a 1-element Tensor, got shape {self.data.shape}")
-        return float(self.data.reshape(()))
 
     def detach(self) -> "Tensor":
         """A new leaf sharing this data but cut from the graph: no gradient flows back through it."""
@@ -297,51 +239,10 @@ class Tensor(Node):
         return f"Tensor({body}, dtype={self.data.dtype}{extra})"
 
 
-def sigmoid(a: np.ndarray) -> np.ndarray:
-    """1 / (1 + e^-a) of an array, in place after the exp (e^-a may overflow to inf: then s = 0)."""
-    with np.errstate(over="ignore"):
-        s = np.asarray(np.exp(-a))                          # (a 0-d input gives a numpy scalar)
-    s += 1
-    return np.reciprocal(s, out=s)
-
-
-def _raw(x):
-    return x.data if isinstance(x, Node) else x
-
-
-def _div_allow_zero(g, a):
-    """g / a, where a = 0 gives an infinite gradient (of g's sign) instead of a warning."""
+def _quiet_power(a: np.ndarray, k) -> np.ndarray:
+    """a ** k where 0 ** (k < 0) is inf, quietly (the derivative of pow at 0 may be inf, as log's is)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return g / a
-
-
-def as_array(data, what: str) -> np.ndarray:
-    """np.asarray(data), with numpy's complaint about ragged nested lists turned into one naming `what`."""
-    try:
-        return np.asarray(data)
-    except ValueError as err:
-        raise ValueError(f"{what}: the nested lists have rows of different lengths, so they do not form an "
-                         f"array ({err})") from None
-
-
-def _power(a: np.ndarray, k) -> np.ndarray:
-    """a ** k for the forward of pow: a negative base needs an integer k; 0 ** (k < 0) is inf, quietly."""
-    if not float(k).is_integer() and (a < 0).any():
-        raise ValueError(f"Tensor ** k: negative entries to the non-integer power {k} are not real numbers "
-                         f"(min entry {a.min()})")
-    with np.errstate(divide="ignore"):
         return a ** k
 
 
-def _quiet(local):
-    """`local` (a derivative of pow) evaluated without warnings: at a = 0 it may be inf, as log's is."""
-    def evaluate():
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return local()
-    return evaluate
-
-
 Tensor.result_type = Tensor       # op results are plain Tensors, also for subclasses such as Parameter
-
-from . import shape_ops  # noqa: E402  (shape_ops and matmul build on Tensor, so they are imported last)
-from .matmul import matmul as _matmul  # noqa: E402

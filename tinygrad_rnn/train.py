@@ -13,9 +13,9 @@ from collections import deque
 import numpy as np
 
 from .autograd import no_grad
+from .join import stack
 from .nn.functional import softmax
 from .rng import default_generator
-from .shape_ops import stack
 from .tensor import Tensor
 
 
@@ -43,9 +43,17 @@ def tbptt(step, inputs, state, k1: int, k2: int, on_window=None) -> list:
     gradient arriving at a step's input state is handed to the previous step's output state, k2 steps
     back, and no further. k2 > k1 gives overlapping windows; k1 = k2 >= len(inputs) is full BPTT.
     Gradients accumulate in the parameters; `on_window(window_loss)` is called after each window's
-    backward (step an optimizer and zero the gradients there). Returns the window losses (floats, summed over the window's steps).
+    backward (step an optimizer and zero the gradients there). Returns the window losses (floats,
+    summed over the window's steps).
+
+    When the weights change between windows (an optimizer step in on_window) and k2 > k1, a window
+    reaches back into steps that were computed with the earlier weights. Its gradient is then the
+    gradient of the computation as it was recorded: each step's share is taken at the weights that
+    step used (optimizers never overwrite an array a kept step still holds), and the shares of all the
+    window's steps are added into the parameters' .grad. It is not the gradient of the window rerun
+    with the current weights, which would mean recomputing those steps.
     """
-    _check_window(k1, k2)
+    k1, k2 = _check_window(k1, k2)
     step = _checked_step(step, "tbptt", "(loss, state)")
     if on_window is not None and not callable(on_window):
         raise TypeError(f"tbptt: on_window must be a function of the window's loss, or None, "
@@ -152,14 +160,15 @@ def sample(step, state, start, length: int, temperature: float = 1.0, greedy: bo
     return generated
 
 
-def _check_window(k1, k2) -> None:
-    """tbptt's window sizes: positive ints with k2 >= k1."""
+def _check_window(k1, k2) -> tuple:
+    """tbptt's window sizes: positive ints (numpy's too) with k2 >= k1; returns them as Python ints."""
     for name, k in (("k1", k1), ("k2", k2)):
         if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
             raise ValueError(f"tbptt: {name} must be a positive int, got {k!r}")
     if k2 < k1:
         raise ValueError(f"tbptt: k2 ({k2}) must be >= k1 ({k1}): the losses of every step in a window "
                          "must be backpropagated at least to that step")
+    return int(k1), int(k2)
 
 
 def _sequence(inputs, fn: str):

@@ -42,7 +42,7 @@ import functools
 
 import numpy as np
 
-from ..autograd import ProductGrad
+from ..matmul import ProductGrad
 from ..tensor import Tensor, sigmoid
 from .cell import RecurrentCell
 from .gru_cell import GRUCell

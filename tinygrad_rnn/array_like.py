@@ -1,0 +1,95 @@
+"""What a Tensor shares with a numpy array and involves no gradient: shape and dtype, comparisons
+(elementwise, giving plain boolean arrays), conversions to numbers and arrays, and len().
+"""
+import numpy as np
+
+from .op_checks import check_item
+
+
+def _raw(x):
+    """The array behind a node, or x itself."""
+    return getattr(x, "data", x) if hasattr(x, "backward_fn") else x
+
+
+class ArrayLike:
+    """A mixin over `self.data` (a numpy array): Tensor gets these from here, so tensor.py holds only ops."""
+
+    __slots__ = ()
+
+    # ---------------------------------------------------------------- comparisons: plain boolean arrays
+    def __lt__(self, other):
+        return self.data < _raw(other)
+
+    def __le__(self, other):
+        return self.data <= _raw(other)
+
+    def __gt__(self, other):
+        return self.data > _raw(other)
+
+    def __ge__(self, other):
+        return self.data >= _raw(other)
+
+    def __eq__(self, other):
+        return self.data == _raw(other)
+
+    def __ne__(self, other):
+        return self.data != _raw(other)
+
+    # ---------------------------------------------------------------- conveniences
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d Tensor")
+        return len(self.data)
+
+    def __iter__(self):
+        """The rows t[0], t[1], ... (each a node of the graph, as t[i] is); a 0-d Tensor has none."""
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d Tensor")
+        return (self[i] for i in range(len(self.data)))
+
+    def __contains__(self, value) -> bool:
+        """`value in t`: whether any entry equals value (numpy's rule)."""
+        return bool((self.data == _raw(value)).any())
+
+    def __array__(self, dtype=None, copy=None):
+        """np.asarray(t) gives the numbers (copied only when asked to, or when the dtype changes)."""
+        if copy:
+            return np.array(self.data, dtype=dtype, copy=True)
+        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+
+    def numpy(self) -> np.ndarray:
+        """The data as a numpy array (shared, not copied)."""
+        return self.data
+
+    def item(self) -> float:
+        """The single number held by a 1-element Tensor."""
+        check_item(self.data.size, self.data.shape, "item()")
+        return float(self.data.reshape(()))
+
+    def __float__(self) -> float:
+        check_item(self.data.size, self.data.shape, "float()")
+        return float(self.data.reshape(()))
+
+    def __int__(self) -> int:
+        check_item(self.data.size, self.data.shape, "int()")
+        return int(self.data.reshape(()))
+
+    def __bool__(self) -> bool:
+        check_item(self.data.size, self.data.shape, "bool()")
+        return bool(self.data.reshape(()))

@@ -1,0 +1,90 @@
+"""Argument checks shared by every layer, kept out of the maths: each public function opens with at
+most one call to a checker (here, or in op_checks.py for the checks of one op), and then reads as its
+equations. A checker raises the library's own clear error (naming the argument, what was expected
+and what was given; docs/errors.md lists them all) and changes nothing. This module imports nothing
+from the package, so every layer may use it.
+"""
+from numbers import Real
+
+import numpy as np
+
+def is_int(x) -> bool:
+    """A Python or numpy integer, not a bool."""
+    return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
+
+
+def is_number(x) -> bool:
+    """A real Python or numpy number, not a bool."""
+    return isinstance(x, (Real, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
+
+
+def check_flag(value, what: str) -> None:
+    """`value` must be True or False."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{what} expects True or False, got {value!r}")
+
+
+def check_backward_call(root, keep_grads) -> None:
+    """backward() needs a root that requires grad and a bool keep_grads."""
+    check_flag(keep_grads, "backward(keep_grads=...)")
+    if not root.requires_grad:
+        raise RuntimeError(
+            f"backward() called on a {type(root).__name__} that does not require grad: none of the "
+            "inputs it was computed from has requires_grad=True, or it was made under no_grad()")
+
+
+def check_scope_name(name) -> None:
+    """A scope's name is a str."""
+    if not isinstance(name, str):
+        raise TypeError(f"scope(name) expects a str, got {type(name).__name__}")
+
+
+def as_array(data, what: str) -> np.ndarray:
+    """np.asarray(data), with numpy's complaint about ragged nested lists turned into one naming `what`."""
+    try:
+        return np.asarray(data)
+    except ValueError as err:
+        raise ValueError(f"{what}: the nested lists have rows of different lengths, so they do not form an "
+                         f"array ({err})") from None
+
+
+def as_float_array(data, what: str = "Tensor(data)", integers=np.float64) -> np.ndarray:
+    """numpy array of a float dtype: float32/float64 kept, ints and bools cast to `integers`, others float64."""
+    arr = as_array(getattr(data, "data", data) if is_node(data) else data, what)
+    if arr.dtype == np.float64 or arr.dtype == np.float32:
+        return arr
+    if arr.dtype.kind in "biuf":
+        return arr.astype(np.float64 if arr.dtype.kind == "f" else integers)
+    raise TypeError(f"{what} expects real numbers (a number, list or numpy array), got dtype {arr.dtype}")
+
+
+def is_node(x) -> bool:
+    """A graph node of any kind (duck-typed: this module imports nothing from the package)."""
+    return hasattr(x, "backward_fn") and hasattr(x, "parents")
+
+
+def normalize_axes(axis, ndim: int, op: str) -> tuple:
+    """`axis` (None, int or tuple of ints, negatives allowed) as a sorted tuple of non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    out = []
+    for ax in axes:
+        if not is_int(ax):
+            raise TypeError(f"{op}(axis=...) expects ints, got {type(ax).__name__}")
+        if not -ndim <= ax < ndim:
+            raise ValueError(f"{op}(axis={axis}) is out of range for a Tensor with {ndim} dimensions")
+        out.append(int(ax) % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}(axis={axis}) repeats an axis")
+    return tuple(sorted(out))
+
+
+def reduction_axes(x: np.ndarray, axis, keepdims, op: str) -> tuple:
+    """A reduction's axes as normalize_axes gives them, after checking keepdims (and, for max, that no
+    reduced axis is empty)."""
+    check_flag(keepdims, f"{op}(keepdims=...)")
+    axes = normalize_axes(axis, x.ndim, op)
+    if op == "max" and any(x.shape[i] == 0 for i in axes):
+        raise ValueError(f"max(axis={axis}) reduces over an empty axis of shape {x.shape}")
+    return axes

@@ -1,0 +1,44 @@
+"""Ops that join several Tensors into one: concatenate, stack, and the elementwise choice where.
+Each input gets back its own part of the gradient.
+"""
+import numpy as np
+
+from .broadcast import unbroadcast
+from .op_checks import check_joinable, check_sequence, condition
+from .tensor import Tensor
+
+
+def _tensors(tensors, op: str) -> list:
+    check_sequence(tensors, op)
+    return [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+
+
+def concatenate(tensors, axis: int = 0) -> Tensor:
+    """Join Tensors along an existing axis; each input gets back its own slice of the gradient."""
+    ts = _tensors(tensors, "concatenate")
+    axis = check_joinable(ts, axis, "concatenate")
+    bounds = np.cumsum([t.data.shape[axis] for t in ts])[:-1]
+    out = np.concatenate([t.data for t in ts], axis=axis)
+    return ts[0]._child(out, tuple(ts), lambda g: tuple(np.split(g, bounds, axis=axis)), "concat")
+
+
+def stack(tensors, axis: int = 0) -> Tensor:
+    """Join same-shape Tensors along a new axis; each input gets back its own slice of the gradient."""
+    ts = _tensors(tensors, "stack")
+    axis = check_joinable(ts, axis, "stack")
+    out = np.stack([t.data for t in ts], axis=axis)
+    return ts[0]._child(out, tuple(ts), lambda g: tuple(np.moveaxis(g, axis, 0)), "stack")   # one slice each
+
+
+def where(cond, a, b) -> Tensor:
+    """Elementwise choice: a where cond is true, b elsewhere; the gradient follows the choice."""
+    cond = condition(cond)
+    a = a if isinstance(a, Tensor) else (b._lift(a) if isinstance(b, Tensor) else Tensor(a))
+    b = a._lift(b)
+    try:
+        out = np.where(cond, a.data, b.data)
+    except ValueError:
+        raise ValueError(f"where: cannot broadcast cond {cond.shape}, a {a.data.shape} and b {b.data.shape}") from None
+    sa, sb, zero = a.data.shape, b.data.shape, np.zeros((), dtype=out.dtype)
+    return a._child(out, (a, b), lambda g: (unbroadcast(np.where(cond, g, zero), sa),
+                                            unbroadcast(np.where(cond, zero, g), sb)), "where")
