@@ -225,10 +225,10 @@ def test_save_and_load_round_trip(tmp_path):
         np.testing.assert_array_equal(p.data, q.data, err_msg=name)
 
 
-def test_save_adds_the_npz_suffix(tmp_path):
-    path = Leaf().save(str(tmp_path / "weights"))
-    assert path == str(tmp_path / "weights.npz")
-    Leaf(fill=0.0).load(path)
+def test_save_writes_exactly_at_the_path_it_is_given(tmp_path):
+    path = Leaf().save(str(tmp_path / "weights.pt"))            # issue 13: no ".npz" added behind its back
+    assert path == str(tmp_path / "weights.pt") and sorted(p.name for p in tmp_path.iterdir()) == ["weights.pt"]
+    np.testing.assert_array_equal(Leaf(fill=0.0).load(path).weight.data, Leaf().weight.data)
 
 
 def test_load_never_unpickles(tmp_path, monkeypatch):

@@ -1,5 +1,6 @@
 """Optimizers against plain-numpy re-derivations of PyTorch's documented update rules, and hand-worked values."""
 import math
+import weakref
 
 import numpy as np
 import pytest
@@ -112,11 +113,20 @@ def test_state_buffers_keep_the_parameter_dtype(make):
 
 def test_updates_are_in_place_and_leave_the_gradient_alone():
     p = Parameter(THETA0.copy())
-    data, grad = p.data, GRADS[0].copy()
-    p.grad = grad
+    data, grad = weakref.ref(p.data), GRADS[0].copy()         # (a plain reference would hold the array:
+    p.grad = grad                                             # then the step must copy, see below)
     optim.SGD([p], lr=0.1, momentum=0.9, weight_decay=0.1).step()
-    assert p.data is data                                     # same array, changed in place
+    assert p.data is data()                                   # same array, changed in place
     np.testing.assert_array_equal(grad, GRADS[0])
+
+
+def test_an_array_held_elsewhere_is_not_changed_by_a_step():
+    p = Parameter(THETA0.copy())
+    held = p.data                                             # as a recorded graph holds it
+    p.grad = GRADS[0].copy()
+    optim.SGD([p], lr=0.1).step()
+    np.testing.assert_array_equal(held, THETA0)
+    np.testing.assert_allclose(p.data, THETA0 - 0.1 * GRADS[0], rtol=1e-15)
 
 
 def test_sgd_momentum_buffer_is_a_copy_of_the_first_gradient():

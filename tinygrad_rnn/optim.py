@@ -5,16 +5,23 @@ of squared gradients, moment estimates). `step()` reads each parameter's `.grad`
 in place, keeping its dtype; parameters whose grad is None are skipped. A training step is
 `opt.zero_grad(); loss.backward(); opt.step()`. In the formulas, g is the gradient, theta the
 parameter, t the number of steps this parameter has taken (from 1).
+
+A step never changes an array that a recorded graph still holds: the loss of this step usually keeps
+its graph alive, and a second backward through it (or a truncated-BPTT window reaching back past the
+update) must see the weights the forward pass used. So `descend` updates in place only when nothing
+but the parameter holds its array, and otherwise gives the parameter a new array.
 """
 from __future__ import annotations
 
 import math
+import sys
 from numbers import Real
 from typing import Iterable
 
 import numpy as np
 
 from .nn.module import Module
+from .nn.utils import check_grads
 from .tensor import Tensor
 
 
@@ -72,21 +79,30 @@ class Optimizer:
             p.grad = None
 
     def step(self) -> None:
-        """Update every parameter that has a gradient, in place; the others are left alone."""
-        for i, p in enumerate(self.params):
+        """Update every parameter that has a gradient; the others are left alone. Every gradient is
+        checked first, so a step that raises has changed nothing."""
+        check_grads(self.params, f"{type(self).__name__}.step")
+        for p in self.params:
             if p.grad is not None:
-                if p.grad.shape != p.data.shape:
-                    raise ValueError(f"{type(self).__name__}.step: parameter {i} has shape {p.data.shape}, but its "
-                                     f".grad has shape {p.grad.shape} (was .grad assigned by hand?)")
                 self.update(p, p.grad, self.state.setdefault(p, {}))
 
     def update(self, p: Tensor, grad: np.ndarray, state: dict) -> None:
-        """Change p.data in place from its gradient and its own state dict; subclasses define it."""
+        """Change p.data (with `descend`) from its gradient and its own state dict; subclasses define it."""
         raise NotImplementedError(f"{type(self).__name__} does not define update()")
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v}" for k, v in self.defaults.items())
         return f"{type(self).__name__}({len(self.params)} parameters, {args})"
+
+
+def descend(p: Tensor, step: np.ndarray) -> None:
+    """theta <- theta - step, keeping theta's dtype. In place when nothing else holds p's array (a
+    reference count of 2: p itself and getrefcount's argument); otherwise a recorded graph (or a view
+    of the array) still needs the old values, so p gets a new array and the graph keeps the old one."""
+    if sys.getrefcount(p.data) <= 2:
+        p.data -= step
+    else:
+        p.data = (p.data - step).astype(p.data.dtype, copy=False)
 
 
 class SGD(Optimizer):
@@ -120,7 +136,7 @@ class SGD(Optimizer):
             b = g.copy() if b is None else h["momentum"] * b + (1 - h["dampening"]) * g
             state["momentum_buffer"] = b
             g = g + h["momentum"] * b if h["nesterov"] else b
-        p.data -= h["lr"] * g
+        descend(p, h["lr"] * g)
 
 
 class Adagrad(Optimizer):
@@ -150,7 +166,7 @@ class Adagrad(Optimizer):
         lr_t = h["lr"] / (1 + (state["step"] - 1) * h["lr_decay"])
         g = grad + h["weight_decay"] * p.data if h["weight_decay"] else grad
         state["sum"] += g * g
-        p.data -= lr_t * (g / (np.sqrt(state["sum"]) + h["eps"]))
+        descend(p, lr_t * (g / (np.sqrt(state["sum"]) + h["eps"])))
 
 
 class Adam(Optimizer):
@@ -189,4 +205,4 @@ class Adam(Optimizer):
         v += (1 - beta2) * g * g                             # second moment, in place
         m_hat = m / (1 - beta1 ** t)
         v_hat = v / (1 - beta2 ** t)
-        p.data -= h["lr"] * m_hat / (np.sqrt(v_hat) + h["eps"])
+        descend(p, h["lr"] * m_hat / (np.sqrt(v_hat) + h["eps"]))

@@ -19,8 +19,9 @@ import numpy as np
 
 from ..rng import default_generator
 from ..tensor import Tensor
+from .checks import check_dtype, check_positive_int
 from .functional import linear
-from .module import Module, Parameter, check_positive_int
+from .module import Module, Parameter
 
 
 class RecurrentCell(Module):
@@ -63,10 +64,22 @@ class RecurrentCell(Module):
         """x W_ih^T + input_bias() as one `linear`: the input part of every gate's pre-activation, (..., G*H)."""
         return linear(x, self.weight_ih, self.input_bias())
 
+    gate_names: tuple = ()      # the gate of each row block, e.g. ("i", "f", "g", "o"): drawings label them
+
     def split_gates(self, a: Tensor) -> list:
-        """The G gate blocks of a packed pre-activation (..., G*H), each (..., H), in row order."""
+        """The G gate blocks of a packed pre-activation (..., G*H), each (..., H), in row order; each
+        block is named after its gate ("[i]") when the cell has gate_names, so drawings can say which."""
         H = self.hidden_size
-        return [a[..., k * H:(k + 1) * H] for k in range(self.num_gates)]
+        blocks = [a[..., k * H:(k + 1) * H] for k in range(self.num_gates)]
+        for block, gate in zip(blocks, self.gate_names):
+            block.name = f"[{gate}]"
+        return blocks
+
+    def name_state(self, state):
+        """Name the parts of a step's new state after state_names (h, c) for the drawings; returns it."""
+        for part, name in zip(state if isinstance(state, tuple) else (state,), self.state_names):
+            part.name = name
+        return state
 
     def step(self, x_proj: Tensor, state):
         """One time step from the projected input (..., G*H) and the previous state; subclasses define it."""
@@ -75,7 +88,7 @@ class RecurrentCell(Module):
     def init_state(self, batch: int | None = None, dtype=np.float64):
         """The zero state: (batch, H) per state tensor, or (H,) for an unbatched input (batch=None)."""
         shape = (self.hidden_size,) if batch is None else (batch, self.hidden_size)
-        zeros = tuple(Tensor(np.zeros(shape, dtype=dtype)) for _ in self.state_names)
+        zeros = tuple(Tensor(np.zeros(shape, dtype=dtype), name=f"{s}0") for s in self.state_names)  # h0, c0
         return zeros[0] if self.num_states == 1 else zeros
 
     def forward(self, x: Tensor, state=None):
@@ -87,6 +100,7 @@ class RecurrentCell(Module):
                    else f"feature size {x.shape[-1]} != input_size {self.input_size}")
             raise ValueError(f"{owner} expected input of shape (B, {self.input_size}) or unbatched "
                              f"({self.input_size},), got {x.shape}: {why}")
+        check_dtype(owner, "input", x, self.weight_ih)
         batch = x.shape[0] if x.ndim == 2 else None
         state = self.init_state(batch, x.dtype) if state is None else state
         self.check_state(state, batch)
@@ -97,17 +111,18 @@ class RecurrentCell(Module):
         expected = (self.hidden_size,) if batch is None else (batch, self.hidden_size)
         meaning = "(hidden_size,)" if batch is None else "(batch, hidden_size)"
         check_state_tensors(type(self).__name__, "state", state, self.state_names, "state {}",
-                            expected, f"{expected} {meaning}")
+                            expected, f"{expected} {meaning}", self.weight_ih)
 
     def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias else ", bias=False")
 
 
 def check_state_tensors(owner: str, what: str, state, names: tuple, part: str, expected: tuple,
-                        shape_text: str) -> tuple:
+                        shape_text: str, parameter: Tensor) -> tuple:
     """The parts of a state (one bare Tensor, or a tuple of len(names) Tensors), each checked to be a
-    Tensor of shape `expected`; returns them as a tuple. Errors name `owner`, the argument `what`, and
-    each part as `part.format(name)`, with `shape_text` saying what the expected shape means."""
+    Tensor of shape `expected` and of `parameter`'s dtype; returns them as a tuple. Errors name `owner`,
+    the argument `what`, and each part as `part.format(name)`, with `shape_text` saying what the
+    expected shape means."""
     n = len(names)
     if n > 1 and (not isinstance(state, (tuple, list)) or len(state) != n):
         raise TypeError(f"{owner} expected {what} to be a tuple ({', '.join(names)}) of {n} Tensors, "
@@ -118,4 +133,5 @@ def check_state_tensors(owner: str, what: str, state, names: tuple, part: str, e
             raise TypeError(f"{owner} expected {part.format(name)} to be a Tensor, got {type(tensor).__name__}")
         if tensor.shape != expected:
             raise ValueError(f"{owner} expected {part.format(name)} of shape {shape_text}, got {tensor.shape}")
+        check_dtype(owner, part.format(name), tensor, parameter)
     return parts

@@ -62,5 +62,7 @@ class GRUCell(RecurrentCell):
         h = (1 - z) * n + z * h_prev
         return h
 
+    gate_names = ("r", "z", "n")        # row order of the packed weights; split_gates names the blocks
+
     def extra_repr(self) -> str:
         return super().extra_repr() + ("" if self.reset_after else ", reset_after=False")

@@ -14,7 +14,8 @@ import numpy as np
 from ..rng import default_generator
 from ..tensor import Tensor
 from . import functional as F
-from .module import Module, Parameter, check_positive_int
+from .checks import check_dtype, check_positive_int, check_probability, check_tensor
+from .module import Module, Parameter
 
 
 class Linear(Module):
@@ -35,10 +36,11 @@ class Linear(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         """(..., in_features) -> (..., out_features)."""
-        x = F._tensor(x, f"Linear({self.extra_repr()})", "input")
+        x = check_tensor(x, f"Linear({self.extra_repr()})", "input")
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(f"Linear({self.extra_repr()}): input's last dimension must be "
                              f"{self.in_features}, got input of shape {x.shape}")
+        check_dtype(f"Linear({self.extra_repr()})", "input", x, self.weight)
         return F.linear(x, self.weight, self.bias)              # (..., out)
 
     def extra_repr(self) -> str:
@@ -72,7 +74,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5):
         super().__init__()
-        self.p = F.check_probability(p, "Dropout")
+        self.p = check_probability(p, "Dropout")
 
     def forward(self, x: Tensor) -> Tensor:
         """Same shape out as in; the mask comes from the library's generator."""

@@ -11,7 +11,7 @@ from .cell import RecurrentCell
 from .functional import linear
 
 VARIANTS = ("standard", "peephole", "coupled", "no_forget")
-_NUM_GATES = {"standard": 4, "peephole": 4, "coupled": 3, "no_forget": 3}
+_GATES = {"standard": "ifgo", "peephole": "ifgo", "coupled": "fgo", "no_forget": "igo"}   # row order
 
 
 class LSTMCell(RecurrentCell):
@@ -57,8 +57,8 @@ class LSTMCell(RecurrentCell):
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, variant: str = "standard"):
         if variant not in VARIANTS:
             raise ValueError(f"{type(self).__name__}: variant must be one of {VARIANTS}, got {variant!r}")
-        self.variant = variant
-        super().__init__(input_size, hidden_size, bias, num_gates=_NUM_GATES[variant])
+        self.variant, self.gate_names = variant, tuple(_GATES[variant])
+        super().__init__(input_size, hidden_size, bias, num_gates=len(_GATES[variant]))
         if variant == "peephole":
             self.weight_ci = self.new_parameter(self.hidden_size)       # (H,) c_prev -> input gate
             self.weight_cf = self.new_parameter(self.hidden_size)       # (H,) c_prev -> forget gate

@@ -6,19 +6,13 @@ spells them, so a state_dict moves between the two unchanged.
 """
 from __future__ import annotations
 
-import zipfile
 from typing import Iterator
 
 import numpy as np
 
-from ..tensor import Tensor, as_array
-
-
-def check_positive_int(owner: str, **sizes) -> None:
-    """Raise ValueError naming `owner` and the argument unless every size is a positive int."""
-    for name, value in sizes.items():
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
-            raise ValueError(f"{owner}: {name} must be a positive int, got {value!r}")
+from ..checks import as_array
+from ..tensor import Tensor
+from .checkpoint import load_arrays, save_arrays
 
 
 class Parameter(Tensor):
@@ -48,6 +42,7 @@ class Module:
     """Base class of every layer: parameter discovery, train/eval mode, dtype, saving and loading."""
 
     training = True
+    parameter_views: tuple = ()     # attributes whose modules hold this module's own parameters again
 
     def __setattr__(self, key: str, value) -> None:
         """Attach an attribute; Parameters inside it are named by their dotted path (for drawings)."""
@@ -83,17 +78,22 @@ class Module:
             yield module
             stack.extend(reversed(list(module.children())))
 
-    def named_parameters(self, prefix: str = "") -> Iterator[tuple]:
-        """(dotted name, Parameter) for every parameter of this module and its sub-modules, each once."""
+    def named_parameters(self, prefix: str = "", remove_duplicate: bool = True) -> Iterator[tuple]:
+        """(dotted name, Parameter) for every parameter of this module and its sub-modules: each once,
+        or with remove_duplicate=False under every name it has (a tied weight under both, as PyTorch's
+        state_dict lists it). Attributes named in a module's `parameter_views` only re-expose that
+        module's own parameters (a layer's cells) and never add names."""
         seen = set()
         stack = [(prefix, self)]
         while stack:
             path, module = stack.pop()
             for key, value in vars(module).items():
-                if isinstance(value, Parameter) and value not in seen:
+                if isinstance(value, Parameter) and (value not in seen or not remove_duplicate):
                     seen.add(value)
                     yield (f"{path}.{key}" if path else key), value
-            stack.extend(reversed([((f"{path}.{n}" if path else n), m) for n, m in module.named_children()]))
+            children = [((f"{path}.{n}" if path else n), m) for n, m in module.named_children()
+                        if n.split(".")[0] not in module.parameter_views]
+            stack.extend(reversed(children))
 
     def parameters(self) -> list:
         """Every Parameter, in the order of named_parameters()."""
@@ -128,8 +128,8 @@ class Module:
         return self
 
     def state_dict(self) -> dict:
-        """{dotted name: a copy of the parameter's array}."""
-        return {name: p.data.copy() for name, p in self.named_parameters()}
+        """{dotted name: a copy of the parameter's array}, a tied parameter under each of its names."""
+        return {name: p.data.copy() for name, p in self.named_parameters(remove_duplicate=False)}
 
     def load_state_dict(self, state: dict, strict: bool = True) -> "Module":
         """Copy arrays (or Tensors) into the parameters of the same names.
@@ -140,12 +140,13 @@ class Module:
         """
         if not isinstance(state, dict):
             raise TypeError(f"load_state_dict expects a dict of arrays, got {type(state).__name__}")
-        params = dict(self.named_parameters())
+        params = dict(self.named_parameters(remove_duplicate=False))
         arrays = {k: as_array(v.data if isinstance(v, Tensor) else v, f"load_state_dict: '{k}'")
                   for k, v in state.items()}
+        given = {id(params[k]) for k in arrays if k in params}      # a tied parameter needs one of its names
         problems = []
         if strict:
-            problems += [f"missing key '{k}'" for k in params if k not in arrays]
+            problems += [f"missing key '{k}'" for k, p in params.items() if k not in arrays and id(p) not in given]
             problems += [f"unexpected key '{k}'" for k in arrays if k not in params]
         problems += [f"'{k}': expected shape {params[k].shape}, got {arrays[k].shape}"
                      for k in arrays if k in params and arrays[k].shape != params[k].shape]
@@ -158,38 +159,25 @@ class Module:
                 params[k].data = arr.astype(params[k].data.dtype, copy=True)
         return self
 
-    def save(self, path: str) -> str:
-        """Write the state_dict to an .npz file; returns the path."""
-        path = str(path) if str(path).endswith(".npz") else f"{path}.npz"
-        with zipfile.ZipFile(path, "w") as archive:        # np.savez(**state) would clash with its own keywords
-            for name, array in self.state_dict().items():
-                with archive.open(f"{name}.npy", "w") as member:
-                    np.lib.format.write_array(member, array, allow_pickle=False)
-        return path
+    def save(self, path):
+        """Write the state_dict as an .npz archive exactly at `path` (a path or an open binary file),
+        atomically for a path: the previous file survives any failure. Returns path."""
+        return save_arrays(self.state_dict(), path)
 
-    def load(self, path: str, strict: bool = True) -> "Module":
-        """Read an .npz written by save() (never unpickles) and load it; nothing changes if it raises."""
-        try:
-            archive = np.load(path, allow_pickle=False)
-        except ValueError:                                   # numpy's guess: a pickle, which we never load
-            archive = None
-        if not isinstance(archive, np.lib.npyio.NpzFile):
-            raise ValueError(f"Module.load: {path} is not an .npz archive written by save()")
-        with archive:
-            state = {}
-            for key in archive.files:
-                try:
-                    state[key] = archive[key]
-                except ValueError:
-                    raise ValueError(f"Module.load: array '{key}' in {path} holds Python objects; "
-                                     "refusing to unpickle it") from None
-        return self.load_state_dict(state, strict=strict)
+    def load(self, path, strict: bool = True) -> "Module":
+        """Read an archive written by save() (never unpickles) and load it; nothing changes if it raises."""
+        return self.load_state_dict(load_arrays(path), strict=strict)
 
     def extra_repr(self) -> str:
         """The constructor arguments shown in repr(); subclasses override."""
         return ""
 
+    def child_label(self, name: str) -> str:
+        """How repr() labels the sub-module at attribute path `name`; subclasses may say more."""
+        return name
+
     def __repr__(self) -> str:
-        lines = [f"  ({name}): " + repr(m).replace("\n", "\n  ") for name, m in self.named_children()]
+        lines = [f"  ({self.child_label(name)}): " + repr(m).replace("\n", "\n  ")
+                 for name, m in self.named_children()]
         head = f"{type(self).__name__}({self.extra_repr()}"
         return head + ("\n" + "\n".join(lines) + "\n)" if lines else ")")

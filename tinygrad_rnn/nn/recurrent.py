@@ -11,17 +11,16 @@ import functools
 from numbers import Real
 from typing import Callable
 
-import numpy as np
-
 from ..autograd import scope
-from ..shape_ops import concatenate, stack, where
-from ..tensor import Tensor, as_array
+from ..join import concatenate, stack, where
+from ..tensor import Tensor
 from .cell import RecurrentCell, check_state_tensors
+from .checks import check_positive_int, check_sequence_input, valid_steps
 from .functional import dropout as dropout_fn
 from .fused import check_fusable, step_function
 from .gru_cell import GRUCell
 from .lstm_cell import LSTMCell
-from .module import Module, check_positive_int
+from .module import Module
 from .rnn_cell import RNNCell
 
 
@@ -60,6 +59,8 @@ class RecurrentLayer(Module):
     "gru_cell" box instead of its equations. Only RNNCell, the standard LSTMCell and GRUCell can be fused.
     """
 
+    parameter_views = ("cells",)          # the cells hold the layer's own parameters under their names
+
     def __init__(self, cell_factory: Callable[..., RecurrentCell], input_size: int, hidden_size: int,
                  num_layers: int = 1, bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
                  bidirectional: bool = False, fused: bool = False):
@@ -78,9 +79,21 @@ class RecurrentLayer(Module):
         if fused:
             check_fusable(self.cells[0], name)
         for index, cell in enumerate(self.cells):
-            suffix = f"_l{index // D}" + ("_reverse" if index % D else "")
+            suffix = self._suffix(index)
             for key, p in cell.named_parameters():
                 setattr(self, key + suffix, p)       # the same Parameter, under its PyTorch name
+
+    def _suffix(self, index: int) -> str:
+        """The PyTorch name suffix of cell `index` = k * D + d: "_l{k}", plus "_reverse" for d = 1."""
+        return f"_l{index // self.num_directions}" + ("_reverse" if index % self.num_directions else "")
+
+    def child_label(self, name: str) -> str:
+        """repr() says which layer and direction each cell is, and the parameter names it holds."""
+        if not name.startswith("cells."):
+            return name
+        index = int(name.split(".")[1])
+        direction = "reverse" if index % self.num_directions else "forward"
+        return f"{name}: layer {index // self.num_directions} {direction}, *{self._suffix(index)}"
 
     @property
     def num_directions(self) -> int:
@@ -90,22 +103,24 @@ class RecurrentLayer(Module):
     def forward(self, x: Tensor, hx=None, lengths=None):
         """Run the whole stack over the sequence; see the class docstring for shapes."""
         x = x if isinstance(x, Tensor) else Tensor(x)
-        batched = self._check_input(x)
+        batched = check_sequence_input(type(self).__name__, x, self.input_size, self.batch_first,
+                                       self.cells[0].weight_ih)
         T, H, D = x.shape[1 if self.batch_first and batched else 0], self.hidden_size, self.num_directions
-        if not batched:
-            x = x.reshape(T, 1, self.input_size)                                   # a batch of one
-        elif self.batch_first:
-            x = x.transpose(1, 0, 2)                                               # (T, B, I)
-        B = x.shape[1]
-        states = self._initial_states(hx, B, batched, x.dtype)
-        valid = None if lengths is None else self._valid_steps(lengths, T, B)     # (T, B, 1) bool
+        with scope(f"{type(self).__name__}.l0"):         # the input's preparation belongs to the first layer
+            if not batched:
+                x = x.reshape(T, 1, self.input_size)                               # a batch of one
+            elif self.batch_first:
+                x = x.transpose(1, 0, 2)                                           # (T, B, I)
+            B = x.shape[1]
+            states = self._initial_states(hx, B, batched, x.dtype)
+        valid = None if lengths is None else valid_steps(type(self).__name__, lengths, T, B)    # (T, B, 1)
         finals = []
         for k in range(self.num_layers):
             with scope(f"{type(self).__name__}.l{k}"):
                 outputs = []
                 for d, direction in enumerate(("forward", "reverse")[:D]):
                     with scope(direction):
-                        out, final = self._unroll(self.cells[k * D + d], x, states[k * D + d], valid, d == 1)
+                        out, final = self._unroll(self.cells[k * D + d], x, states(k * D + d), valid, d == 1)
                     outputs.append(out)
                     finals.append(final)
                 x = outputs[0] if D == 1 else concatenate(outputs, axis=2)         # (T, B, D*H): next input
@@ -128,7 +143,7 @@ class RecurrentLayer(Module):
         step = step_function(cell, type(self).__name__) if self.fused else cell.step
         for t in (reversed(range(T)) if reverse else range(T)):
             with scope(f"t={t + 1}"):
-                new = step(x_proj[t], state)
+                new = cell.name_state(step(x_proj[t], state))                      # h (, c): drawn by name
                 if valid is None or valid[t].all():
                     state = new
                     outputs[t] = _parts(new)[0]
@@ -138,51 +153,20 @@ class RecurrentLayer(Module):
                     outputs[t] = where(keep, _parts(new)[0], 0.0)
         return stack(outputs, axis=0), state
 
-    def _check_input(self, x: Tensor) -> bool:
-        """Raise a clear error unless x is (T, B, I) / (B, T, I) or unbatched (T, I); True if batched."""
-        name, I, shape = type(self).__name__, self.input_size, x.shape
-        if x.ndim == 2:
-            expected = f"{name} expected input of shape (T, {I}) (unbatched)"
-        else:
-            layout = f"(B, T, {I})" if self.batch_first else f"(T, B, {I})"
-            expected = f"{name} expected input of shape {layout} with batch_first={self.batch_first}"
-        if x.ndim not in (2, 3):
-            raise ValueError(f"{expected}, got {shape}: {x.ndim} dimensions, need 3 (or 2 if unbatched)")
-        if shape[-1] != I:
-            raise ValueError(f"{expected}, got {shape}: feature size {shape[-1]} != input_size {I}")
-        if 0 in shape:
-            raise ValueError(f"{expected}, got {shape}: the sequence length and batch size must be positive")
-        return x.ndim == 3
-
-    def _initial_states(self, hx, B: int, batched: bool, dtype) -> list:
-        """hx split into one cell state per (layer, direction), index k * D + d; zeros when hx is None."""
+    def _initial_states(self, hx, B: int, batched: bool, dtype):
+        """A function from the index k * D + d of a (layer, direction) to its initial state (its part of
+        hx, or zeros), called inside that layer's scope so that the ops it makes are tagged with it."""
         if hx is None:
-            return [cell.init_state(B, dtype) for cell in self.cells]
+            return lambda i: self.cells[i].init_state(B, dtype)
         LD, H = len(self.cells), self.hidden_size
         expected, layout = ((LD, B, H), "(L*D, B, H)") if batched else ((LD, H), "(L*D, H)")
         names = tuple(f"{s}_0" for s in self.cells[0].state_names)                # h_0 (, c_0)
         parts = check_state_tensors(type(self).__name__, "hx", hx, names, "{} in hx", expected,
-                                    f"{layout} = {expected} (num_layers * num_directions, batch, hidden_size)")
+                                    f"{layout} = {expected} (num_layers * num_directions, batch, hidden_size)",
+                                    self.cells[0].weight_ih)
         if not batched:
             parts = tuple(p.reshape(LD, 1, H) for p in parts)
-        return [_join(tuple(p[i] for p in parts)) for i in range(LD)]
-
-    def _valid_steps(self, lengths, T: int, B: int) -> np.ndarray:
-        """(T, B, 1) bool: is step t inside sequence b? Checks lengths: B positive integers <= T."""
-        name = type(self).__name__
-        arr = as_array(lengths.data if isinstance(lengths, Tensor) else lengths, f"{name}: lengths")
-        if arr.ndim != 1 or arr.shape[0] != B:
-            raise ValueError(f"{name} expected lengths of shape ({B},) (one per sequence in the batch), "
-                             f"got shape {arr.shape}")
-        if arr.dtype.kind not in "iu":
-            if arr.dtype.kind != "f" or not np.all(arr == np.round(arr)):
-                raise TypeError(f"{name} expected integer lengths, got {arr.tolist()} (dtype {arr.dtype})")
-            arr = arr.astype(np.int64)
-        if (arr <= 0).any():
-            raise ValueError(f"{name} expected positive lengths, got {arr.tolist()}")
-        if (arr > T).any():
-            raise ValueError(f"{name} expected lengths <= T = {T} (the padded sequence length), got {arr.tolist()}")
-        return (np.arange(T)[:, None] < arr[None, :])[:, :, None]
+        return lambda i: _join(tuple(p[i] for p in parts))
 
     def extra_repr(self) -> str:
         flags = [f"num_layers={self.num_layers}"] if self.num_layers != 1 else []

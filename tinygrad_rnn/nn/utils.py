@@ -22,6 +22,7 @@ def _grads(parameters: Params, fn: str) -> list:
     for i, p in enumerate(params):
         if not isinstance(p, Tensor):
             raise TypeError(f"{fn}: parameters must be Tensors, got {type(p).__name__} at position {i}")
+    check_grads(params, fn)
     return [p.grad for p in params if p.grad is not None]
 
 
@@ -78,3 +79,18 @@ def _param_list(parameters, fn: str) -> list:
     except TypeError:
         raise TypeError(f"{fn}: parameters must be a Tensor or an iterable of Tensors, "
                         f"got {type(parameters).__name__}") from None
+
+
+def check_grads(params: list, owner: str) -> None:
+    """Each parameter's .grad is None or a real numpy array of the parameter's shape."""
+    for i, p in enumerate(params):
+        g = p.grad
+        if g is None:
+            continue
+        if not isinstance(g, np.ndarray) or g.dtype.kind not in "fiu":
+            got = f"dtype {g.dtype}" if isinstance(g, np.ndarray) else type(g).__name__
+            raise TypeError(f"{owner}: parameter {i}'s .grad must be a numpy array of real numbers, got {got} "
+                            "(was .grad assigned by hand?)")
+        if g.shape != p.data.shape:
+            raise ValueError(f"{owner}: parameter {i} has shape {p.data.shape}, but its "
+                             f".grad has shape {g.shape} (was .grad assigned by hand?)")
