@@ -1,7 +1,8 @@
 """Checking the picture dot actually made: are the steps in time order, the layers stacked?
 
 render() lays a drawing out with `dot -Tjson` first and reads back where the boxes went: each step
-box is a cluster labelled 't = k' with a bounding box 'x0,y0,x1,y1' (y grows upwards).
+box is a cluster labelled 't = k' with a bounding box 'x0,y0,x1,y1' (y grows upwards, and so do
+the layers).
 """
 from __future__ import annotations
 
@@ -38,8 +39,9 @@ def steps_in_order(layout_json: dict) -> bool:
 
 
 def stacked(layout_json: dict) -> bool:
-    """True if each layer box sits under the one before it and each 'reverse' box under its 'forward'
-    sibling (the bottom of the upper box is above the top of the lower one)."""
+    """True if each layer box sits above the one before it (inputs enter from below, so a layer reads
+    the one under it) and each 'reverse' box above its 'forward' sibling: the bottom of the upper box
+    is above the top of the lower one."""
     boxes, parent = _boxes(layout_json)
     siblings = {}
     for i, (label, bb) in boxes.items():
@@ -47,8 +49,8 @@ def stacked(layout_json: dict) -> bool:
         key = (match.group(1), int(match.group(2))) if match else label
         siblings.setdefault(parent.get(i), {})[key] = bb
     for kids in siblings.values():
-        pairs = [(kids["forward"], kids["reverse"])] if "forward" in kids and "reverse" in kids else []
-        pairs += [(kids[(n, k - 1)], bb) for (n, k), bb in
+        pairs = [(kids["reverse"], kids["forward"])] if "forward" in kids and "reverse" in kids else []
+        pairs += [(bb, kids[(n, k - 1)]) for (n, k), bb in
                   ((key, bb) for key, bb in kids.items() if isinstance(key, tuple)) if (n, k - 1) in kids]
         if any(lower[3] > upper[1] + 1.0 for upper, lower in pairs):
             return False

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import warnings
+from numbers import Integral
 
 import graphviz
 
@@ -19,31 +20,39 @@ MAX_NODES = 600         # above this, op detail collapses steps and cell detail 
 
 def draw(root: Node, detail: str = "auto", show_grad: bool = False, show_data: bool | None = None,
          show_shapes: bool = True, max_nodes: int | None = MAX_NODES, preset: str = "readable",
-         **graph_attrs) -> graphviz.Digraph:
-    """Draw the graph that computed `root`, one box per time step, shared weights drawn once.
+         steps=None, legend: bool = True, **graph_attrs) -> graphviz.Digraph:
+    """Draw the graph that computed `root` as the textbook's unrolled picture: time left to right,
+    one box per step, inputs below, outputs and the loss above, each weight drawn once in the box of
+    the layer that uses it, and a key to the styles under the picture.
 
-    detail: 'op' draws every primitive (op name and output shape); 'cell' collapses each (layer,
-    direction, step) box into one node (cell type, step, op count); 'rolled' folds time away, one node
-    per cell with a self-loop labelled with the number of steps; 'auto' picks 'op' for graphs of up
-    to AUTO_OP_LIMIT nodes and 'cell' above. A graph of `Value`s is drawn micrograd-style, a record
-    with data and grad per value and the ops as bubbles between them.
+    detail: 'op' draws every primitive (op name and output shape; LSTM gates i, f, g, o and GRU r,
+    z, n, the states h, c and h0, c0 by name); 'cell' collapses each (layer, direction, step) box
+    into one node (cell type, op count, step); 'rolled' folds time away, one node per cell with a
+    self-loop labelled with the number of steps; 'auto' picks 'op' for graphs of up to
+    AUTO_OP_LIMIT nodes and 'cell' above. Except at 'op', the loss after the last step (the ops
+    outside every scope that use no weight) is one 'loss' node. A graph of `Value`s is drawn
+    micrograd-style, a record with data and grad per value and the ops as bubbles between them.
     show_grad: after backward(), fill nodes by log10 of their gradient norm (cell detail: the norm of
-    dL/dh_t, the step's output state) and add a legend. show_data: print the numbers (None: single
-    numbers only, True: small arrays too, False: never). show_shapes: print Tensor shapes.
+    dL/dh_t, the step's output state) and add the colour scale. show_data: print the numbers (None:
+    single numbers only, True: small arrays too, False: never). show_shapes: print Tensor shapes.
     max_nodes: past this many nodes op detail switches to cell and cell detail to rolled, with a
-    warning (None: never). preset: 'readable' (steps in time order, parameters on top) or 'plain'
-    (boxes only: the fallback for a dot that fails on the readable one). graph_attrs: extra Graphviz
-    graph attributes, e.g. rankdir='LR', dpi=150.
-    Returns the Digraph: Jupyter shows it inline, `.source` is its dot text, render() writes files.
+    warning (None: never). preset: 'readable' (steps in time order, layers stacked) or 'plain'
+    (boxes only: the fallback for a dot that fails on the readable one).
+    steps: None draws every step; k keeps the first k and the last k steps of every (layer,
+    direction) and draws the ones between as one '⋯' node (a '⋯' box at op detail); a pair
+    (first, last) keeps `first` at the start and `last` at the end. legend: the key (False: none).
+    graph_attrs: extra Graphviz graph attributes, e.g. dpi=150, size='13.3,7.5'.
+    Returns a Drawing, a graphviz.Digraph that Jupyter shows inline (without Graphviz's `dot` it
+    shows the install help and the dot text instead); `.source` is the dot text; render() writes files.
     """
     layout, attrs, preset = prepare(root, detail, show_grad, show_data, show_shapes, max_nodes, preset,
-                                    **graph_attrs)
+                                    steps, legend, **graph_attrs)
     return layout.digraph(attrs, VARIANTS[0] if preset == "readable" else None)
 
 
 def prepare(root: Node, detail: str = "auto", show_grad: bool = False, show_data: bool | None = None,
             show_shapes: bool = True, max_nodes: int | None = MAX_NODES, preset: str = "readable",
-            **graph_attrs) -> tuple:
+            steps=None, legend: bool = True, **graph_attrs) -> tuple:
     """Check draw()'s arguments, walk the graph, pick the detail: (Layout, graph_attrs, preset)."""
     if not isinstance(root, Node):
         raise TypeError(f"draw(root) expects a Value or Tensor, got {type(root).__name__}")
@@ -53,11 +62,25 @@ def prepare(root: Node, detail: str = "auto", show_grad: bool = False, show_data
         raise ValueError(f"draw(max_nodes={max_nodes!r}): expected a positive int or None")
     if preset not in PRESETS:
         raise ValueError(f"draw(preset={preset!r}): expected one of {', '.join(map(repr, PRESETS))}")
+    keep = check_steps(steps)
     rec = Recorded(root)
     if show_grad and all(n.grad is None for n in rec.nodes):
         warnings.warn("draw(show_grad=True): no node has a gradient yet; call backward() first", stacklevel=3)
-    layout = Layout(rec, choose_detail(rec, detail, max_nodes), Options(show_grad, show_data, show_shapes))
+    opts = Options(show_grad, show_data, show_shapes, bool(legend))
+    layout = Layout(rec, choose_detail(rec, detail, max_nodes), opts, collapse_loss=detail == "auto", keep=keep)
     return layout, graph_attrs, preset
+
+
+def check_steps(steps) -> tuple | None:
+    """steps= as (first, last): None (draw all), k (k at each end) or a pair; raises on anything else."""
+    if steps is None:
+        return None
+    pair = (steps, steps) if isinstance(steps, Integral) and not isinstance(steps, bool) else steps
+    if (isinstance(pair, tuple) and len(pair) == 2
+            and all(isinstance(k, Integral) and not isinstance(k, bool) and k >= 1 for k in pair)):
+        return int(pair[0]), int(pair[1])
+    raise ValueError(f"draw(steps={steps!r}): expected None, a positive int (steps kept at each end) "
+                     "or a pair (first, last) of positive ints")
 
 
 def choose_detail(rec: Recorded, detail: str, max_nodes: int | None) -> str:

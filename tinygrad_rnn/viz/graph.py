@@ -51,7 +51,9 @@ class Unit:
     """One drawn node: `members` are positions in the walk; `group`/`t` say which step box it is."""
 
     members: list
-    kind: str = "node"          # 'node' (one graph node), 'step' (cell detail) or 'rolled'
+    kind: str = "node"          # 'node' (one graph node), 'step' (cell detail), 'rolled', 'skip' (the
+                                # elided middle steps of a group), 'loss' (the loss part, collapsed),
+                                # 'in' / 'out' (cell detail: a group's ops before / after its steps)
     group: tuple = ()
     t: int | None = None
     steps: set = field(default_factory=set)   # the time steps it covers (a rolled unit: all of them)
@@ -78,10 +80,16 @@ class Recorded:
         self.step = [((), None) if p else split_scope(n.scope) for n, p in zip(self.nodes, self.param)]
         self.looped = {group for group, t in self.step if t is not None}     # groups that have steps
         self.has_steps = bool(self.looped)
+        self.first = {}                                 # each group's first step node, in the walk
+        for i, (group, t) in enumerate(self.step):
+            if t is not None:
+                self.first.setdefault(group, i)
 
-    def units(self, detail: str) -> tuple:
-        """(units, unit_of): the drawn nodes for `detail` and, per graph node, the unit holding it."""
-        keys = [self._key(i, detail) for i in range(len(self.nodes))]
+    def units(self, detail: str, loss: set = frozenset(), skip: set = frozenset()) -> tuple:
+        """(units, unit_of): the drawn nodes for `detail` and, per graph node, the unit holding it.
+        `loss` (positions) becomes one unit, and so do the elided steps `skip` ((group, t) pairs) of a group."""
+        keys = [("loss",) if i in loss else ("skip", self.step[i][0]) if self.step[i] in skip
+                else self._key(i, detail) for i in range(len(self.nodes))]
         if detail == "rolled":      # an initial state made outside the loop folds into the loop too
             consumers = {}
             for v, parents in enumerate(self.parents):
@@ -96,8 +104,7 @@ class Recorded:
         for i, key in enumerate(keys):
             if key not in by_key:
                 by_key[key] = len(units)
-                group, t = self.step[i] if key[0] == "node" else (key[1], key[2] if key[0] == "step" else None)
-                units.append(Unit([], key[0], group, t))
+                units.append(Unit([], key[0], *self._place(key, i)))
             unit = units[by_key[key]]
             unit.members.append(i)
             if self.step[i][1] is not None:
@@ -105,9 +112,21 @@ class Recorded:
             unit_of.append(by_key[key])
         return units, unit_of
 
+    def _place(self, key: tuple, i: int) -> tuple:
+        """(group, t) of the unit `key` whose first member is node i (t None: not one step)."""
+        if key[0] == "node":
+            return self.step[i]
+        if key[0] == "loss":
+            return (), None
+        return key[1], key[2] if key[0] == "step" else self.step[i][1] if key[0] == "skip" else None
+
     def _key(self, i: int, detail: str) -> tuple:
-        """Which unit node i joins: ('node', i), ('step', group, t) or ('rolled', group)."""
+        """Which unit node i joins: ('node', i), ('step', group, t), ('rolled', group), or at cell
+        detail ('in', group) / ('out', group) for a group's ops outside its steps (the input
+        projection of all steps before them, the stacked outputs after them)."""
         group, t = self.step[i]
+        if detail == "cell" and t is None and group in self.looped and self.parents[i]:
+            return ("in" if i < self.first[group] else "out", group)     # a group's own ops, before / after
         if detail == "op" or self.param[i] or (detail == "cell" and t is None):
             return ("node", i)
         if detail == "cell":
@@ -126,18 +145,20 @@ class Recorded:
             return "state"
         return "param" if self.param[p] else "data"
 
-    def edges(self, unit_of: list, detail: str) -> list:
+    def edges(self, units: list, unit_of: list, detail: str) -> list:
         """The arrows to draw. Op detail keeps every parent slot (`a * a` has two); cell detail keeps
         one arrow per (tensor, receiving unit); rolled keeps one per unit pair, plus one self-loop per
-        rolled unit that feeds its own later steps."""
+        rolled unit that feeds its own later steps; arrows out of or into a '…' or loss unit, one per
+        unit pair and kind."""
         out, seen = [], set()
         for v, parents in enumerate(self.parents):
             for p in parents:
                 tail, head, kind = unit_of[p], unit_of[v], self.edge_kind(p, v)
-                if tail == head and kind != "state":
+                if tail == head and (kind != "state" or units[tail].kind != "rolled"):
                     continue
-                if detail != "op":
-                    key = (p, head) if detail == "cell" else (tail, head)
+                whole = {units[tail].kind, units[head].kind} & {"skip", "loss"}
+                if detail != "op" or whole:
+                    key = (p, head) if detail == "cell" and not whole else (tail, head, kind)
                     if key in seen:
                         continue
                     seen.add(key)

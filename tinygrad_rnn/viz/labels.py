@@ -1,8 +1,10 @@
 """The text inside each drawn node, as Graphviz HTML-like labels (bold title, small detail lines).
 
-A Tensor op reads `matmul / (4, 8)`; a parameter reads its module path and shape; a Value is a
-micrograd-style record `name | data 0.5000 | grad -0.2500`; a collapsed step reads `LSTM / t = 3 /
-27 ops`. Gradient norms are added when the drawing shows gradients.
+A Tensor op reads `matmul / (4, 8)`, a named one `i / sigmoid (2, 4)` (a gate, a state); a parameter
+reads its module path and shape; a Value is a micrograd-style record `name | data 0.5000 | grad
+-0.2500`; a collapsed step reads `LSTM · 16 ops / t = 3`, the collapsed loss `loss · 10 ops / 1.65`.
+Gradient norms are added when the drawing shows gradients. key_legend() is the caption: a key to
+the node and arrow styles, and the gradient scale.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ class Options:
     show_grad: bool = False
     show_data: bool | None = None
     show_shapes: bool = True
+    legend: bool = True
 
 
 def number(x: float) -> str:
@@ -47,15 +50,13 @@ def data_text(node, opts: Options) -> str:
     return f"[{number(float(data.min()))} … {number(float(data.max()))}]"
 
 
-def title(node, is_param: bool) -> str:
-    """A node's headline: the op, else its name, else 'parameter' or 'constant'."""
+def title(node, is_param: bool, name: str | None = None) -> list:
+    """A node's headline and the op under it: a named op reads [name, op] (a gate: ['i', 'sigmoid']),
+    else [op], [its name], [name] (e.g. 'target'), ['parameter'] or ['constant']."""
+    named = node.name or name
     if node.op:
-        return node.op
-    if node.name:
-        return node.name
-    if is_param:
-        return "parameter"
-    return "constant"
+        return [named, node.op] if named else [node.op]
+    return [named or ("parameter" if is_param else "constant")]
 
 
 def html(lines: list, font: str = "#000000") -> str:
@@ -70,9 +71,10 @@ def grad_text(norm: float | None) -> str:
     return "" if norm is None else f"‖g‖ {norm:.2g}"
 
 
-def tensor_label(node, is_param: bool, opts: Options, norm: float | None, font: str) -> str:
-    """Label of one Tensor node (op, parameter or leaf)."""
-    lines = [title(node, is_param), shape_text(node) if opts.show_shapes else ""]
+def tensor_label(node, is_param: bool, opts: Options, norm: float | None, font: str, name: str | None = None) -> str:
+    """Label of one Tensor node (op, parameter or leaf); `name` stands in for a missing node.name."""
+    head = title(node, is_param, name)
+    lines = [head[0], " ".join(head[1:] + ([shape_text(node)] if opts.show_shapes else []))]
     if not node.op or np.size(node.data) == 1:
         lines.append(data_text(node, opts))
     lines.append(grad_text(norm) if opts.show_grad else "")
@@ -89,7 +91,63 @@ def value_record(node, fill: str, font: str) -> str:
 
 
 def cell_label(kind: str, t: int | None, ops: int, norm: float | None, opts: Options, font: str) -> str:
-    """Label of a collapsed step (cell detail, t given) or of a folded group (rolled detail, t None)."""
-    when = f"t = {t}" if t is not None else ""
-    count = f"{ops} ops" if t is not None else f"{ops} ops per step"
-    return html([kind, when, count, grad_text(norm) if opts.show_grad else ""], font)
+    """Label of a collapsed step (cell detail, t given: 'LSTM · 16 ops / t = 3') or of a folded group
+    (rolled detail, t None: 'LSTM layer 0 / 16 ops per step')."""
+    if t is None:
+        return html([kind, f"{ops} ops per step"], font)
+    label = html([kind, f"t = {t}", grad_text(norm) if opts.show_grad else ""], font)
+    return label.replace("</B>", f'</B><FONT POINT-SIZE="9"> · {ops} ops</FONT>', 1)   # one line less
+
+
+def skip_label(steps: set) -> str:
+    """The caption of the elided steps: 't = 4 … 97'."""
+    return f"t = {min(steps)} … {max(steps)}"
+
+
+def loss_label(rec, members: list, norm: float | None, opts: Options, font: str) -> str:
+    """Label of the collapsed loss part: 'loss', how many ops it has, its value."""
+    ops = sum(1 for i in members if rec.nodes[i].op)
+    root = rec.nodes[max(members)]
+    value = number(float(root.data.reshape(()))) if root.data.size == 1 and opts.show_data is not False else ""
+    label = html(["loss", value, grad_text(norm) if opts.show_grad else ""], font)
+    return label.replace("</B>", f'</B><FONT POINT-SIZE="9"> · {ops} ops</FONT>', 1)
+
+
+_KEY = {   # what each kind looks like in the key: (cell attributes, text)
+    "weight": ('BGCOLOR="#dde8f6" COLOR="#3f6fb0"', "weight"),
+    "op": ('STYLE="rounded"', "op"),
+    "leaf": ('STYLE="dashed"', "input, h0"),
+    "step": ('STYLE="rounded"', "<B>time step</B>"),
+    "skip": ('STYLE="dashed" BGCOLOR="#f4f4f4"', "⋯ steps left out"),
+    "loss": ('STYLE="rounded" BGCOLOR="#fde7e0"', "<B>loss</B>"),
+    "rolled": ('STYLE="rounded"', "<B>all steps, folded</B>"),
+}
+_ARROWS = {"state": ('#222222', "<B>━━▶</B>", "state h, c"),
+           "param": ('#7d9ccb', "──▶", "weight use"),
+           "data": ('#555555', "──▶", "value")}
+
+
+def key_legend(kinds: set, scale, show_key: bool) -> str:
+    """The drawing's caption as an HTML-like label: a key to the node and arrow styles present in
+    `kinds` (when show_key) and, when `scale` is a GradScale, the gradient colour scale beside it."""
+    cells = []
+    if show_key:
+        entries = [f'<TD {attrs}><FONT POINT-SIZE="10">{text}</FONT></TD>'
+                 for kind, (attrs, text) in _KEY.items() if kind in kinds]
+        entries += [f'<TD BORDER="0"><FONT COLOR="{colour}">{arrow}</FONT> <FONT POINT-SIZE="10">{text}</FONT></TD>'
+                    for kind, (colour, arrow, text) in _ARROWS.items() if "arrow:" + kind in kinds]
+        cells = ['<TD><TABLE BORDER="0" CELLBORDER="1" CELLSPACING="4" CELLPADDING="3"><TR>'
+                 f'<TD BORDER="0"><B>key</B></TD>{"".join(entries)}</TR></TABLE></TD>']
+    if scale is not None:
+        cells.append(f"<TD>{scale.legend()[1:-1]}</TD>")               # beside the key: one row, not two
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0"><TR>{"".join(cells)}</TR></TABLE>>'
+
+
+def part_label(rec, unit, norm: float | None, opts: Options, font: str) -> str:
+    """Label of a group's ops before its steps (the input part of every step at once) or after them
+    (the outputs of all steps stacked), at cell detail: what it is, its op count and result shape."""
+    ops = sum(1 for i in unit.members if rec.nodes[i].op)
+    what = "input part, all t" if unit.kind == "in" else "outputs, all t"
+    shape = shape_text(rec.nodes[max(unit.members)]) if opts.show_shapes else ""
+    return html([what, " ".join(filter(None, [f"{ops} ops" if ops > 1 else rec.nodes[max(unit.members)].op, shape])),
+                 grad_text(norm) if opts.show_grad else ""], font)

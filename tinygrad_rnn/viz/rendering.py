@@ -10,15 +10,12 @@ import graphviz
 
 from ..autograd import Node
 from .check import stacked, steps_in_order
+from .display import INSTALL
 from .drawing import prepare
 from .layout import Layout
 from .scaffold import VARIANTS
 
 FORMATS = ("svg", "png", "pdf")
-INSTALL = ("    Debian/Ubuntu:  sudo apt-get install graphviz\n"
-           "    Fedora:         sudo dnf install graphviz\n"
-           "    macOS:          brew install graphviz\n"
-           "    conda:          conda install -c conda-forge graphviz")
 
 
 class GraphvizNotFoundError(RuntimeError):
