@@ -1,22 +1,43 @@
-"""What every demo shares: command line (--quick, --seed, --out), seeding, the out/ directory, a
-progress line for training loops, and a plot that falls back to a text chart without matplotlib.
+"""What every demo shares: command line (--quick, --seed, --out), seeding, one BLAS thread, the out/
+directory, a progress line with rate and time left, drawings and plots that say where they went (a
+plot falls back to a text chart without matplotlib, a drawing is skipped with one line without dot).
 
 A demo script imports this as `import _common`: running `python demos/NAME.py` puts demos/ first
-on sys.path.
+on sys.path. Importing it pins BLAS to one thread: the demos multiply small matrices, where extra
+BLAS threads only spin and, on a shared machine, make a run many times slower.
 """
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import time
 from pathlib import Path
 from typing import Callable, Mapping, Sequence, TextIO
 
-import numpy as np
+BLAS_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+if "numpy" not in sys.modules:              # read once, when numpy loads its BLAS; too late after that
+    for _var in BLAS_VARS:
+        os.environ.setdefault(_var, "1")
 
-import tinygrad_rnn as tr
+import numpy as np  # noqa: E402  (after the variables above)
 
+import tinygrad_rnn as tr  # noqa: E402
+
+
+def pin_blas() -> str:
+    """Limit BLAS to one thread in this process; returns how: 'threadpoolctl' (the plots extra),
+    'environment' (the variables were set before numpy loaded) or 'unpinned' (neither was possible)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return "environment" if all(os.environ.get(v) == "1" for v in BLAS_VARS) else "unpinned"
+    threadpool_limits(limits=1, user_api="blas")
+    return "threadpoolctl"
+
+
+BLAS_PINNING = pin_blas()
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MARKERS = "*o+x#@%&"
 
@@ -60,16 +81,57 @@ def descend(optimizer, loss) -> float:
     return loss.item()
 
 
-class Progress:
-    """A status line for a training loop: step, loss and elapsed seconds.
+def shown(path: str | Path) -> str:
+    """`path` as a reader would type it: relative to the working directory when inside it."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
-    On a terminal the line is rewritten in place ("\\r"); in a log or a pipe each report is its own
-    line. Reports are throttled to one per `min_interval` seconds (0.1 on a terminal, 2 otherwise),
-    except that the first and the last step are always shown.
+
+def render(root, path: str | Path, **draw_kwargs) -> Path | None:
+    """tr.viz.render(root, path, **draw_kwargs) that prints "wrote PATH". Without Graphviz's `dot`
+    it prints one line saying which drawing it skipped and returns None, so the demo carries on."""
+    import tinygrad_rnn.viz  # noqa: F401  (tr.viz)
+    try:
+        written = Path(tr.viz.render(root, path, **draw_kwargs))
+    except tr.viz.GraphvizNotFoundError:
+        print(f"skipped {shown(path)}: Graphviz's `dot` is not installed (Debian: apt-get install graphviz)")
+        return None
+    print(f"wrote {shown(written)}")
+    return written
+
+
+def _duration(seconds: float) -> str:
+    """3.2s, 45s, 2m05s."""
+    if seconds < 10:
+        return f"{seconds:.1f}s"
+    if seconds < 60:
+        return f"{seconds:.0f}s"
+    return f"{int(seconds // 60)}m{int(seconds % 60):02d}s"
+
+
+def _tqdm():
+    """tqdm's progress bar class, or None when the `plots` extra is not installed."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm
+
+
+class Progress:
+    """A status line for a training loop: step, loss, elapsed time, steps per second, time left.
+
+    On a terminal with tqdm installed it is a tqdm bar (`bar=None` picks that; False forces the plain
+    line). Otherwise, on a terminal the plain line is rewritten in place ("\\r"); in a log or a pipe each
+    report is its own line. Reports are throttled to one per `min_interval` seconds (0.1 on a
+    terminal, 2 otherwise), except that the first and the last step are always shown.
     """
 
     def __init__(self, total: int, stream: TextIO | None = None, min_interval: float | None = None,
-                 clock: Callable[[], float] = time.perf_counter):
+                 clock: Callable[[], float] = time.perf_counter, bar: bool | None = None):
         if not isinstance(total, int) or total < 1:
             raise ValueError(f"Progress(total) expects a positive int (the number of steps), got {total!r}")
         self.total, self.stream, self.clock = total, stream or sys.stdout, clock
@@ -78,16 +140,28 @@ class Progress:
         self.start = clock()
         self.last_shown: float | None = None
         self.width = 0                       # length of the previous line, to blank it on a terminal
+        tqdm = _tqdm() if (self.tty if bar is None else bar) else None
+        self.bar = None if tqdm is None else tqdm(total=total, file=self.stream, unit="step",
+                                                  mininterval=self.min_interval, dynamic_ncols=True)
+
+    def line(self, step: int, loss: float, elapsed: float) -> str:
+        """The plain report: step, loss, elapsed time, and from the mean rate so far, the time left."""
+        speed = f"{step / elapsed:.3g} steps/s  {_duration((self.total - step) * elapsed / step)} left" \
+            if elapsed > 0 else "? steps/s"
+        return f"step {step:>{len(str(self.total))}}/{self.total}  loss {loss:.4f}  {elapsed:6.1f}s  {speed}"
 
     def update(self, step: int, loss: float) -> None:
         """Report `loss` at `step` (1-based) if the last report is old enough."""
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"loss {loss:.4f}", refresh=False)
+            self.bar.update(step - self.bar.n)
+            return
         now = self.clock()
         due = self.last_shown is None or step >= self.total or now - self.last_shown >= self.min_interval
         if not due:
             return
         self.last_shown = now
-        digits = len(str(self.total))
-        line = f"step {step:>{digits}}/{self.total}  loss {loss:.4f}  {now - self.start:6.1f}s"
+        line = self.line(step, loss, now - self.start)
         if self.tty:
             self.stream.write("\r" + line.ljust(self.width))
             self.width = len(line)
@@ -97,7 +171,9 @@ class Progress:
 
     def close(self) -> None:
         """End the line on a terminal so the next print starts on a fresh one."""
-        if self.tty and self.width:
+        if self.bar is not None:
+            self.bar.close()
+        elif self.tty and self.width:
             self.stream.write("\n")
             self.stream.flush()
             self.width = 0
@@ -165,7 +241,7 @@ def _pyplot():
 def plot(series: Mapping[str, Sequence[float]], path: str | Path, title: str, xlabel: str = "step",
          ylabel: str = "loss", x: Sequence[float] | None = None, logy: bool = False) -> Path:
     """Draw named curves to `path` (a .png) with matplotlib; without it, print a text chart and save
-    it next to `path` as .txt. Returns the file written."""
+    it next to `path` as .txt. Prints and returns the file written."""
     path = Path(path)
     _points(series, x, logy)                            # the same length checks on both paths
     plt = _pyplot()
@@ -175,6 +251,7 @@ def plot(series: Mapping[str, Sequence[float]], path: str | Path, title: str, xl
         print("\n" + chart)
         path = path.with_suffix(".txt")
         path.write_text(chart + "\n")
+        print(f"wrote {shown(path)} (a text chart: `pip install -e '.[plots]'` draws a PNG instead)")
         return path
     fig, ax = plt.subplots(figsize=(6, 4))
     for label, ys in series.items():
@@ -185,4 +262,5 @@ def plot(series: Mapping[str, Sequence[float]], path: str | Path, title: str, xl
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+    print(f"wrote {shown(path)}")
     return path

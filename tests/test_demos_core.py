@@ -1,24 +1,17 @@
-"""The demo helpers (demos/_common.py) and the first two demos: each --quick run must prove its claim.
+"""The first two demos: each --quick run must prove its claim (demos/_common.py: test_demos_common.py).
 
 Oracles: the numbers printed in the notes, plain-numpy recomputations written here, a loop over all
 tag paths written here, and central differences (tr.gradcheck) for the hand-derived BPTT sums.
 """
 from __future__ import annotations
 
-import io
 import itertools
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 import tinygrad_rnn as tr
 from helpers import load_demo, run_quick
-
-@pytest.fixture(scope="module")
-def common():
-    return load_demo("_common")
-
 
 @pytest.fixture(scope="module")
 def hmm():
@@ -132,104 +125,3 @@ def test_bptt_hand_sums_match_finite_differences(bptt):
 
 def test_bptt_writes_its_picture(bptt_run, out):
     assert list(out.glob("bptt_by_hand.*"))
-
-
-# ---------------------------------------------------------------- _common
-def test_parse_args(common):
-    args = common.parse_args("doc", [])
-    assert (args.quick, args.seed, args.out) == (False, 0, "out")
-    args = common.parse_args("doc", ["--quick", "--seed", "3", "--steps", "7"],
-                             lambda parser: parser.add_argument("--steps", type=int, default=1))
-    assert (args.quick, args.seed, args.steps) == (True, 3, 7)
-
-
-def test_seed_fixes_the_library_generator(common):
-    first = common.seed(5).normal(size=3)
-    assert common.seed(5) is tr.rng.default_generator()
-    np.testing.assert_array_equal(tr.rng.default_generator().normal(size=3), first)
-
-
-def test_out_dir(common, tmp_path):
-    target = tmp_path / "a" / "b"
-    assert common.out_dir(target) == target and target.is_dir()
-    assert common.out_dir("out") == common.REPO_ROOT / "out"
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
-
-
-class Terminal(io.StringIO):
-    def isatty(self):
-        return True
-
-
-def test_progress_plain_lines_are_throttled(common):
-    stream, clock = io.StringIO(), FakeClock()
-    progress = common.Progress(10, stream=stream, min_interval=1.0, clock=clock)
-    for step in range(1, 11):
-        clock.now = step * 0.3
-        progress.update(step, 1.0 / step)
-    progress.close()
-    lines = stream.getvalue().splitlines()
-    assert [line.split()[1] for line in lines] == ["1/10", "5/10", "9/10", "10/10"]
-    assert lines[0] == "step  1/10  loss 1.0000     0.3s"
-
-
-def test_progress_rewrites_one_line_on_a_terminal(common):
-    stream, clock = Terminal(), FakeClock()
-    with common.Progress(100, stream=stream, min_interval=0.0, clock=clock) as progress:
-        progress.update(1, 12345.0)
-        progress.update(2, 1.0)
-    text = stream.getvalue()
-    first, second = text.split("\r")[1:]
-    assert text.count("\n") == 1 and text.endswith("\n")
-    assert len(second.rstrip("\n")) == len(first)            # the shorter line blanks the longer one
-    assert second.startswith("step   2/100  loss 1.0000")
-
-
-def test_progress_rejects_a_bad_total(common):
-    with pytest.raises(ValueError, match=r"Progress\(total\) expects a positive int .* got 0"):
-        common.Progress(0)
-
-
-def test_text_chart(common):
-    chart = common.text_chart({"up": [1, 2, 3], "bad": [np.inf, np.nan, 2]}, width=10, height=5)
-    rows = chart.splitlines()
-    assert rows[0] == "3 |         *" and rows[-1] == "* up  o bad"
-    assert chart.count("o") == 2                             # only the finite value of "bad" (and the legend)
-    logged = common.text_chart({"g": [1e-3, 1e-1, 10.0, 0.0]}, logy=True)
-    assert logged.splitlines()[0].startswith("   10 |") and logged.count("*") == 4   # 0 dropped; 3 + legend
-    assert common.text_chart({"x": [np.nan]}) == "(nothing finite to plot)"
-
-
-def test_plot_errors(common, tmp_path):
-    with pytest.raises(ValueError, match="plot: series expects at least one named curve"):
-        common.plot({}, tmp_path / "p.png", "t")
-    with pytest.raises(ValueError, match=r"plot: series 'a' has 3 values but x has 2"):
-        common.plot({"a": [1, 2, 3]}, tmp_path / "p.png", "t", x=[0, 1])
-
-
-def test_plot_falls_back_to_text(common, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(common, "_pyplot", lambda: None)
-    path = common.plot({"loss": [3, 2, 1]}, tmp_path / "curve.png", "Training")
-    assert path == tmp_path / "curve.txt"
-    assert "Training  (loss against step)" in path.read_text()
-    assert "* loss" in capsys.readouterr().out
-
-
-def test_plot_uses_matplotlib_when_present(common, tmp_path, monkeypatch):
-    saved, calls = [], []
-    ax = SimpleNamespace(plot=lambda *a, **k: calls.append(a), set=lambda **k: calls.append(k),
-                         legend=lambda: None, xaxis=SimpleNamespace(set_major_locator=calls.append))
-    fig = SimpleNamespace(tight_layout=lambda: None, savefig=lambda path, dpi: saved.append(path))
-    plt = SimpleNamespace(subplots=lambda figsize: (fig, ax), close=lambda f: None,
-                          MaxNLocator=lambda integer: f"integer ticks: {integer}")
-    monkeypatch.setattr(common, "_pyplot", lambda: plt)
-    path = common.plot({"a": [1, 2], "b": [2, 1]}, tmp_path / "c.png", "T", logy=True)
-    assert path == tmp_path / "c.png" and saved == [path]
-    assert calls[-2]["yscale"] == "log" and calls[-1] == "integer ticks: True" and len(calls) == 4

@@ -59,3 +59,42 @@ def test_make_venv_installs_python3_venv_as_root_and_retries(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "installing the python3-venv package with apt-get" in done.stdout
     assert (tmp_path / ".venv" / "bin").is_dir()
+
+
+CI_RUN = SCRIPTS.parent / ".ci" / "run"
+RECORD = 'echo "$(basename "$0") $*" >> "$LOG"'
+
+
+def run_ci(tmp_path, fakes, **env):
+    """.ci/run with fake make and apt-get that only record their arguments in $LOG; returns (result, log)."""
+    bin_dir = tool_dir(tmp_path, {"make": RECORD, "apt-get": RECORD, "basename": 'echo "${1##*/}"', **fakes})
+    log = tmp_path / "calls.log"
+    done = subprocess.run([str(bin_dir / "bash"), str(CI_RUN)], cwd=tmp_path, capture_output=True, text=True,
+                          env={"PATH": str(bin_dir), "LOG": str(log), "TMPDIR": str(tmp_path), **env})
+    return done, log.read_text().splitlines() if log.exists() else []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the apt-get path runs only as root")
+def test_ci_installs_chromium_when_missing_then_runs_the_tests(tmp_path):
+    done, calls = run_ci(tmp_path, {})
+    assert done.returncode == 0, done.stderr
+    assert "installing the chromium package with apt-get" in done.stdout
+    assert calls == ["apt-get update -qq", "apt-get install -y -qq chromium", "make test"]
+
+
+def test_ci_leaves_an_installed_chromium_alone(tmp_path):
+    done, calls = run_ci(tmp_path, {"chromium": "exit 0"})
+    assert done.returncode == 0 and calls == ["make test"] and done.stdout == ""
+
+
+def test_ci_runs_the_tests_when_it_cannot_install_chromium(tmp_path):
+    done, calls = run_ci(tmp_path, {}, APT_INSTALL_OFF="1")
+    assert done.returncode == 0 and calls == ["make test"]
+    assert "the browser check of the tour page will be skipped" in done.stdout
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_demo_installs_the_plots_extra():
+    done = subprocess.run(["make", "-n", "-B", "demo"], cwd=SCRIPTS.parent, capture_output=True, text=True)
+    assert "pip install -q -e '.[dev,plots]'" in done.stdout        # real plots, not text charts
+    assert "demos/tour.py" in done.stdout
