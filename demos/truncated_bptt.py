@@ -26,7 +26,6 @@ import numpy as np
 
 import _common
 import tinygrad_rnn as tr
-from tinygrad_rnn import viz
 from tinygrad_rnn.nn.functional import cross_entropy
 from tinygrad_rnn.train import tbptt
 
@@ -105,22 +104,31 @@ def train(k1: int, k2: int, data: list, test: list, seed: int) -> dict:
 
 # ---------------------------------------------------------------- 2. peak memory
 def peak_memory(k1: int, k2: int, length: int, seed: int = 0) -> int:
-    """Peak bytes allocated (tracemalloc) while TBPTT(k1, k2) runs over `length` steps (no updates)."""
+    """Peak bytes allocated (tracemalloc) while TBPTT(k1, k2) runs over `length` steps (no updates).
+
+    After each window a full collection empties the interpreter's free lists (freed tuples and floats
+    kept for reuse, which tracemalloc counts as allocated and which fill up over a long run), so the
+    peak is what TBPTT itself keeps."""
     rng = _common.seed(seed)
     net, data = DelayNet(), delay_task(rng, length)
     state = net.cell.init_state(BATCH)
+
+    def after_window(_):
+        net.zero_grad()
+        gc.collect()
     gc.collect()
     tracemalloc.start()
     try:
-        tbptt(net.step, data, state, k1, k2, on_window=lambda _: net.zero_grad())
+        tbptt(net.step, data, state, k1, k2, on_window=after_window)
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
 
 
 # ---------------------------------------------------------------- 3. one window, drawn
-def draw_window(k2: int, path, seed: int = 0) -> str:
-    """Draw the graph of one truncated window: k2 steps from a detached state, after its backward."""
+def draw_window(k2: int, path, seed: int = 0) -> str | None:
+    """Draw the graph of one truncated window: k2 steps from a detached state, after its backward.
+    Returns the file written, or None when Graphviz's `dot` is missing (_common.render says so)."""
     rng = _common.seed(seed)
     net, data = DelayNet(), delay_task(rng, 2 * k2)
     state = net.cell.init_state(BATCH)
@@ -135,7 +143,8 @@ def draw_window(k2: int, path, seed: int = 0) -> str:
             losses.append(cross_entropy(net.head(state[0]), y))
     total = tr.stack(losses).sum()
     total.backward()
-    return viz.render(total, path, detail="cell", show_grad=True)
+    written = _common.render(total, path, detail="cell", show_grad=True)
+    return None if written is None else str(written)
 
 
 def main(argv: Sequence[str] | None = None) -> dict:
@@ -178,8 +187,8 @@ def main(argv: Sequence[str] | None = None) -> dict:
           f"its graph stays {FIXED_K2} steps).")
 
     out = _common.out_dir(args.out)
+    print("\n3. One window of k2 = 4 steps from a detached state, coloured by gradient norm:")
     picture = draw_window(4, out / "truncated_bptt_window.svg", args.seed)
-    print(f"\n3. One window of k2 = 4 steps, coloured by gradient norm: {picture}")
     smooth = max(1, length // K1 // 50)
     _common.plot({f"k2={k}": np.convolve(runs[k]["curve"], np.ones(smooth) / smooth, "valid") for k in windows},
                  out / "truncated_bptt.png", "TBPTT on the delay line", xlabel="window", ylabel="loss per step",

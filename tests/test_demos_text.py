@@ -189,3 +189,17 @@ def test_tbptt_draws_one_window(tb_run, out):
     svg = (out / "truncated_bptt_window.svg").read_text()
     assert tb_run["picture"].endswith("truncated_bptt_window.svg")
     assert all(f"t = {t}" in svg for t in (5, 6, 7, 8)) and "t = 4" not in svg
+
+
+def test_tbptt_without_dot_finishes_and_says_what_it_skipped(tbptt_demo, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", "")                                       # no `dot` anywhere
+    monkeypatch.setattr(tbptt_demo, "train", lambda k1, k2, data, test, seed: {
+        "curve": [LN2] * 20, "loss": LN2, "wall": 0.0, "cpu": 0.0, "updates": 1, "kept": k2})
+    monkeypatch.setattr(tbptt_demo, "peak_memory", lambda k1, k2, length, seed=0: 1000 * k2 + length)
+    result = tbptt_demo.main(["--quick", "--out", str(tmp_path)])       # the cheap parts are faked
+    printed = capsys.readouterr().out
+    assert result["picture"] is None
+    window = printed[printed.index("3. One window"):].splitlines()
+    assert window[1].startswith("skipped") and "truncated_bptt_window.svg" in window[1] and "dot" in window[1]
+    assert (tmp_path / "truncated_bptt_window.gv").read_text().startswith("digraph")
+    assert not (tmp_path / "truncated_bptt_window.svg").exists()

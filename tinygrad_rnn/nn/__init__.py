@@ -7,6 +7,8 @@ from .lstm_cell import LSTMCell
 from .module import Module, Parameter
 from .recurrent import GRU, LSTM, RNN, RecurrentLayer
 from .rnn_cell import RNNCell
+from .summary import count_parameters, summary
 
 __all__ = ["functional", "fused", "utils", "Module", "Parameter", "Linear", "Embedding", "Dropout", "Sequential",
-           "RecurrentCell", "RNNCell", "LSTMCell", "GRUCell", "RecurrentLayer", "RNN", "LSTM", "GRU"]
+           "RecurrentCell", "RNNCell", "LSTMCell", "GRUCell", "RecurrentLayer", "RNN", "LSTM", "GRU",
+           "count_parameters", "summary"]
