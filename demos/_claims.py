@@ -65,9 +65,12 @@ def band_plot(runs: Mapping[str, np.ndarray], path: str | Path, title: str, xlab
         low = np.maximum(mean - spread, mean * 1e-3) if logy else mean - spread
         ax.fill_between(xs, low, mean + spread, color=line.get_color(), alpha=0.2, linewidth=0)
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel, yscale="log" if logy else "linear")
+    if x is None or np.all(np.asarray(x, dtype=float) == np.round(np.asarray(x, dtype=float))):
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))      # steps, layers: no 1.5 ticks
     ax.legend()
     fig.tight_layout()
     path = Path(path)
     fig.savefig(path, dpi=120)
     plt.close(fig)
+    print(f"wrote {_common.shown(path)}")
     return path

@@ -74,11 +74,6 @@ class SequenceClassifier(tr.nn.Module):
         return self.head(output)
 
 
-def count_parameters(model: tr.nn.Module) -> int:
-    """The number of trainable numbers in `model`."""
-    return sum(p.size for p in model.parameters())
-
-
 # ---------------------------------------------------------------- training and testing
 def sequence_loss(logits: tr.Tensor, y: np.ndarray) -> tr.Tensor:
     """Mean cross-entropy over the steps that have a target: logits (T, B, C), y (T, B)."""

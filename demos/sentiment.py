@@ -1,40 +1,42 @@
-"""Many-to-one sentiment: a bidirectional RNN sees the right context that flips a word's meaning.
+"""Bidirectional RNNs: when does reading the input from both ends pay off?
 
-The notes ("Bidirectional RNNs: motivation"): in "the movie was terribly exciting" the hidden state at
-"terribly" is that word's representation in context, but a left-to-right RNN gives it only the left
-context ("the movie was"); "exciting", on the right, turns "terribly" from negative to positive. A
-bidirectional RNN runs a second RNN from the end and concatenates the two states:
-    ->h_t = GRU_FW(->h_{t-1}, x_t),   <-h_t = GRU_BW(<-h_{t+1}, x_t),   h_t = [->h_t; <-h_t]
-and the sentence encoding is the element-wise mean of the words' contextual
-states, read by a linear layer:  logits = W mean_t(h_t) + b.  So the positive-minus-negative logit
-is mean_t s_t + b_pos - b_neg with one score per word, s_t = (w_pos - w_neg) . h_t: we can read what
-the classifier makes of each word in its context.
+The notes ("Bidirectional RNNs"): a left-to-right RNN's state at a word has read only its left
+context; a second RNN run from the end adds the right one, h_t = [->h_t; <-h_t] with
+->h_t = GRU_FW(->h_{t-1}, x_t) and <-h_t = GRU_BW(<-h_{t+1}, x_t); and "if you do have the entire input
+sequence, bidirectionality is powerful". Each pair below is a one-way and a two-way GRU with the same
+number of weights (within a few per cent), the same seed and the same minibatches.
 
-The data: reviews generated from word lists written for this project, with cases where the right
-context flips a negative-looking word ("terribly exciting", "not bad at all", "acted terribly well",
-"weird in a good way") next to cases where it does not ("terribly boring", "acted terribly").
-Batches are padded and run with `lengths=`, so each sequence's reverse pass starts at its own end.
-Both models get the same minibatches, the same number of steps and the same sentence-vector width
-(the one-way GRU has twice the hidden size, hence more weights), so a gap comes from the direction.
+1. Questions: five aspects get a verdict each, then the one that counts is named, as in
+   "good acting bad ending good plot good script bad music ? music" (negative). The decisive words
+   only matter because of the question on their right. Left to right, all five verdicts must be
+   kept until the end; from the end, the question comes first and one verdict is picked out. The
+   review's code is each direction's last state [->h_T; <-h_1].
+2. Flip reviews (the notes' "the movie was terribly exciting"): the right context turns a
+   negative-looking word positive ("terribly exciting", "not bad at all", "acted terribly well",
+   "weird in a good way"), next to reviews where it does not ("terribly boring"). The code is the
+   mean of the words' states, so the positive-minus-negative logit is mean_t s_t + b_pos - b_neg
+   with a score per word, s_t = (w_pos - w_neg) . h_t: the word's reading in its context.
 
-What it finds: the one-way state of a flipped word is, exactly, the same in a review and in its
-counterpart (it has not read the difference yet), so that word always leans the same way and the
-classifier has to outvote it with the words that follow; the two-way state of the word already
-leans the review's way. Whole reviews, flips included, end up classified right by both: a one-way
-model's later states have read the whole left context, which is enough for sentences this short.
+What it finds, over seeds: on the questions the two-way GRU beats the one-way GRU of equal size on
+every seed, by about 0.15 of held-out accuracy. On the flip reviews both get every held-out review
+right (the right context is a word or two away, and the one-way state catches up by the end), so at
+sentence level the claim does not show; at word level it does: the one-way state of a flipped word is
+exactly the same whatever follows, while the two-way state already leans the review's way.
 """
 from __future__ import annotations
 
+import functools
+import itertools
 from typing import Sequence
 
 import numpy as np
 
+import _claims
 import _common
 import tinygrad_rnn as tr
-import tinygrad_rnn.viz
 from tinygrad_rnn.nn.functional import cross_entropy
 
-# ---------------------------------------------------------------- the data
+# ---------------------------------------------------------------- the data: flip reviews (word level)
 SUBJECTS = ("the movie", "the film", "the plot", "the cast", "the ending", "the script", "the music", "the show")
 LINKS = ("was", "felt", "seemed")
 GOOD = ("exciting", "moving", "clever", "funny", "gripping", "charming", "fresh", "brilliant")
@@ -45,8 +47,6 @@ ODD = ("weird", "strange", "slow", "dark")
 DEEDS = ("acted", "ended", "played", "sang")
 TAILS = ("", "", "", "overall", "if you ask me", "from start to finish", "to be honest")
 FLIPPED_AT = 3                   # the flipped word's position: two subject words, then the link or deed
-EXAMPLES = ("the movie was terribly exciting", "the movie was terribly boring", "the movie was not bad at all",
-            "the movie was not funny", "the cast acted terribly well", "the cast acted terribly")
 
 
 def make_review(rng: np.random.Generator) -> tuple[str, int, str]:
@@ -72,8 +72,8 @@ def make_review(rng: np.random.Generator) -> tuple[str, int, str]:
 
 
 def make_reviews(rng: np.random.Generator, n: int) -> list:
-    """n distinct reviews; the examples shown at the end are kept out."""
-    reviews, seen = [], set(EXAMPLES)
+    """n distinct reviews."""
+    reviews, seen = [], set()
     while len(reviews) < n:
         review = make_review(rng)
         if review[0] not in seen:
@@ -92,14 +92,30 @@ def encode(texts: Sequence[str], vocab: dict) -> tuple[np.ndarray, np.ndarray]:
     return ids, lengths
 
 
-# ---------------------------------------------------------------- the model
+# ---------------------------------------------------------------- the data: questions
+ASPECTS = ("acting", "plot", "ending", "music", "script")
+
+
+@functools.lru_cache(maxsize=None)
+def all_questions() -> tuple:
+    """Every question review, (text, label): the aspects in any order, each 'good' or 'bad', then '?'
+    and the aspect asked about; the label is that aspect's verdict (1 good)."""
+    reviews = []
+    for order in itertools.permutations(ASPECTS):
+        for verdicts in itertools.product(("bad", "good"), repeat=len(ASPECTS)):
+            body = " ".join(f"{v} {a}" for a, v in zip(order, verdicts))
+            reviews += [(f"{body} ? {asked}", int(verdict == "good")) for asked, verdict in zip(order, verdicts)]
+    return tuple(reviews)
+
+
+# ---------------------------------------------------------------- the models
 class MeanPoolClassifier(tr.nn.Module):
     """Embedding -> GRU (one or two directions) -> mean of the words' states -> Linear(., 2)."""
 
     def __init__(self, vocab_size: int, embed: int, hidden: int, bidirectional: bool):
         super().__init__()
         self.embed = tr.nn.Embedding(vocab_size, embed)
-        self.rnn = tr.nn.GRU(embed, hidden, batch_first=True, bidirectional=bidirectional)
+        self.rnn = tr.nn.GRU(embed, hidden, batch_first=True, bidirectional=bidirectional, fused=True)  # same maths
         self.out = tr.nn.Linear(hidden * (2 if bidirectional else 1), 2)
 
     def states(self, ids: np.ndarray, lengths: np.ndarray) -> tr.Tensor:
@@ -120,22 +136,83 @@ class MeanPoolClassifier(tr.nn.Module):
         return h @ (w[1] - w[0])
 
 
+class LastStateClassifier(MeanPoolClassifier):
+    """The same layers, reading the last state of each direction, [->h_T; <-h_1], instead of the mean."""
+
+    def forward(self, ids: np.ndarray, lengths: np.ndarray) -> tr.Tensor:
+        """Logits (B, 2) from h_n, each direction's state at the end of its own pass."""
+        h_n = self.rnn(self.embed(ids), lengths=lengths)[1]                        # (D, B, H)
+        return self.out(tr.concatenate([h_n[d] for d in range(h_n.shape[0])], axis=1))
+
+
+def weights(model: tr.nn.Module) -> int:
+    """The number of trained numbers in a model."""
+    return sum(p.data.size for p in model.parameters())
+
+
+def matched_sizes(kind, vocab_size: int, embed: int, hidden: int) -> dict:
+    """{'one-way': H1, 'two-way': hidden}: H1 is the one-way hidden size whose weight count is closest
+    to the two-way model's (a GRU layer has 3H(I + H) + 6H weights per direction)."""
+    target = weights(kind(vocab_size, embed, hidden, True))
+    one_way = min(range(hidden, 3 * hidden), key=lambda h: abs(weights(kind(vocab_size, embed, h, False)) - target))
+    return {"one-way": one_way, "two-way": hidden}
+
+
 def train(model: MeanPoolClassifier, ids: np.ndarray, lengths: np.ndarray, labels: np.ndarray,
-          steps: int, batch: int, rng: np.random.Generator, name: str) -> list:
-    """Adam on the mean cross-entropy of random minibatches; returns the loss of every step."""
+          steps: int, rng: np.random.Generator, check=None, every: int = 0) -> list:
+    """Adam on the mean cross-entropy of random minibatches of 32; returns check(model) taken every
+    `every` steps (none if every is 0)."""
     opt = tr.optim.Adam(model.parameters(), lr=0.02)
-    losses = []
-    print(f"training the {name} model")
-    with _common.Progress(steps) as progress:
-        for step in range(1, steps + 1):
-            pick = rng.choice(len(labels), batch, replace=False)
-            loss = cross_entropy(model(ids[pick], lengths[pick]), labels[pick])
-            losses.append(_common.descend(opt, loss))
-            progress.update(step, losses[-1])
-    return losses
+    checks = []
+    for step in range(1, steps + 1):
+        pick = rng.choice(len(labels), 32, replace=False)
+        _common.descend(opt, cross_entropy(model(ids[pick], lengths[pick]), labels[pick]))
+        if every and step % every == 0:
+            checks.append(check(model))
+    return checks
 
 
-# ---------------------------------------------------------------- the result
+# ---------------------------------------------------------------- experiment 1: questions
+@functools.lru_cache(maxsize=None)
+def question_data() -> tuple:
+    """all_questions() as word ids (N, T), lengths (N,) and labels (N,)."""
+    reviews = all_questions()
+    vocab = {w: i for i, w in enumerate(sorted({w for text, _ in reviews for w in text.split()}))}
+    return (*encode([text for text, _ in reviews], vocab), np.array([label for _, label in reviews]))
+
+
+def question_curve(seed: int, bidirectional: bool, sizes: dict, steps: int, every: int) -> list:
+    """Held-out accuracy of one model on the question reviews every `every` steps; 500 reviews are
+    held out (a new split per seed) and the rest trained on."""
+    ids, lengths, labels = question_data()
+    order = np.random.default_rng(seed).permutation(len(labels))
+    test, fit = order[:500], order[500:]
+    tr.manual_seed(seed)
+    model = LastStateClassifier(ids.max() + 1, 8, sizes["two-way" if bidirectional else "one-way"], bidirectional)
+
+    def check(m):
+        with tr.no_grad():
+            return float((m(ids[test], lengths[test]).data.argmax(axis=1) == labels[test]).mean())
+    return train(model, ids[fit], lengths[fit], labels[fit], steps, np.random.default_rng(seed), check, every)
+
+
+# ---------------------------------------------------------------- experiment 2: flip reviews
+def flip_run(seed: int, n_train: int, n_test: int, steps: int) -> dict:
+    """Train both mean-pooling models on one seed's flip reviews; evaluate's numbers for each."""
+    reviews = make_reviews(np.random.default_rng(seed), n_train + n_test)
+    vocab = {w: i + 1 for i, w in enumerate(sorted({w for r in reviews for w in f"{r[0]} {r[2]}".split()}))}
+    ids, lengths = encode([r[0] for r in reviews[:n_train]], vocab)
+    labels = np.array([r[1] for r in reviews[:n_train]])
+    results = {}
+    for name, hidden in matched_sizes(MeanPoolClassifier, len(vocab) + 1, 8, 8).items():
+        tr.manual_seed(seed)                               # both models: the same weight stream ...
+        model = MeanPoolClassifier(len(vocab) + 1, 8, hidden, name == "two-way")     # (0 is padding)
+        train(model, ids, lengths, labels, steps, np.random.default_rng(seed))       # ... and batches
+        results[name] = evaluate(model, reviews[n_train:], vocab)
+    return results
+
+
+# ---------------------------------------------------------------- the word-level probe
 def evaluate(model: MeanPoolClassifier, reviews: list, vocab: dict) -> dict:
     """Accuracy on all reviews and on the flip cases; and, for each flip, whether the flipped word's
     own score s_t is positive there and negative in its counterpart (only if it reads its right context)."""
@@ -151,67 +228,55 @@ def evaluate(model: MeanPoolClassifier, reviews: list, vocab: dict) -> dict:
             "flipped_word_change": float(np.abs(s_flip - s_plain).max()), "n_flips": len(pairs)}
 
 
-def show_words(models: dict, vocab: dict) -> None:
-    """Print each word's score s_t and the verdict for the example reviews."""
-    ids, lengths = encode(EXAMPLES, vocab)
-    for name, model in models.items():
-        scores = model.word_scores(ids, lengths)
-        with tr.no_grad():
-            verdict = model(ids, lengths).data.argmax(axis=1)
-        print(f"\n{name}: each word's score s_t (> 0 leans positive)")
-        for b, text in enumerate(EXAMPLES):
-            cells = "  ".join(f"{w} {s:+.2f}" for w, s in zip(text.split(), scores[b]))
-            print(f"  {'positive' if verdict[b] else 'negative':8s}  {cells}")
-
-
 def main(argv: Sequence[str] | None = None) -> dict:
-    """Train a one-way and a two-way GRU classifier on the same reviews; return their test numbers."""
+    """Both experiments over seeds; return their numbers and verdicts."""
     args = _common.parse_args(__doc__, argv)
     rng = _common.seed(args.seed)
-    n_train, n_test, steps, batch, hidden = (300, 200, 80, 32, 8) if args.quick else (1200, 600, 300, 32, 8)
-    reviews = make_reviews(rng, n_train + n_test)
-    train_set, test_set = reviews[:n_train], reviews[n_train:]
-    words = sorted({w for text in (*(r[0] for r in reviews), *EXAMPLES) for w in text.split()})
-    vocab = {w: i + 1 for i, w in enumerate(words)}                       # 0 is padding
-    ids, lengths = encode([r[0] for r in train_set], vocab)
-    labels = np.array([r[1] for r in train_set])
-    print(f"{len(reviews)} reviews ({n_train} to train, {n_test} to test), {len(vocab)} words, "
-          f"{sum(bool(r[2]) for r in test_set)} test reviews whose right context flips word {FLIPPED_AT}, e.g.")
-    for text, label, plain in reviews[:6]:
-        print(f"  {'+' if label else '-'} {text}" + (f"   (flips {text.split()[FLIPPED_AT]!r})" if plain else ""))
+    n_seeds, steps, every, n_train, n_test, flip_steps = \
+        (3, 200, 100, 300, 200, 80) if args.quick else (5, 800, 100, 1200, 600, 300)
+    seeds, claim = range(args.seed, args.seed + n_seeds), "If you do have the entire input sequence, " \
+        "bidirectionality is powerful"
+    vocab_size = question_data()[0].max() + 1
+    sizes = matched_sizes(LastStateClassifier, vocab_size, 8, 8)
+    counts = {name: weights(LastStateClassifier(vocab_size, 8, h, name == "two-way")) for name, h in sizes.items()}
+    text, label = all_questions()[1234]
+    print(f"1. question reviews, e.g. {text!r} ({'+' if label else '-'}); {len(all_questions())} reviews, 500 "
+          f"held out; {steps} steps\n   weights: " + ", ".join(f"{n} GRU (H={sizes[n]}) {counts[n]}" for n in sizes)
+          + f" ({abs(counts['one-way'] / counts['two-way'] - 1):.1%} apart)")
+    curves = {name: _claims.over_seeds(lambda s: question_curve(s, name == "two-way", sizes, steps, every), seeds)
+              for name in sizes}
+    one, two = curves["one-way"][:, -1], curves["two-way"][:, -1]
+    verdicts = {"questions": _claims.verdict(claim, (
+        f"question after the decisive words: held-out accuracy {_claims.describe(one, '.3f')} one-way, "
+        f"{_claims.describe(two, '.3f')} two-way at equal weights (gain {_claims.describe(two - one, '.3f')}, "
+        f"two-way ahead on {int((two > one).sum())}/{n_seeds} seeds)"), n_seeds,
+        bool((two - one).mean() >= 0.05 and (two > one).all()))}
 
-    models, losses, results = {}, {}, {}
-    for name, bidirectional, size in (("one-way", False, 2 * hidden), ("two-way", True, hidden)):
-        tr.manual_seed(args.seed + 1)                      # both models: the same weight stream ...
-        batches = np.random.default_rng(args.seed + 1)     # ... and the same minibatches
-        models[name] = MeanPoolClassifier(len(vocab) + 1, 8, size, bidirectional)
-        losses[name] = train(models[name], ids, lengths, labels, steps, batch, batches, name)
-        results[name] = evaluate(models[name], test_set, vocab)
-
-    print(f"\nheld-out reviews ({results['one-way']['n_flips']} flip pairs)     one-way GRU   two-way GRU")
-    for key, label in (("accuracy", "all reviews"), ("flip_accuracy", "flip cases"),
-                       ("flipped_word_accuracy", "flipped word reads right"),
+    print(f"\n2. flip reviews: {n_train} to train, {n_test} to test, {flip_steps} steps, e.g. "
+          + "; ".join(f"{text!r} ({'+' if label else '-'})" for text, label, _ in make_reviews(rng, 3)))
+    runs = [flip_run(s, n_train, n_test, flip_steps) for s in seeds]
+    flips = {(name, key): np.array([r[name][key] for r in runs]) for name in sizes for key in runs[0][name]}
+    for key, label in (("accuracy", "all reviews"), ("flip_accuracy", "flip reviews"),
+                       ("flipped_word_accuracy", "flipped word leans right"),
                        ("flipped_word_change", "max |s_t flip - s_t plain|")):
-        print(f"  {label:34s} {results['one-way'][key]:10.3f}   {results['two-way'][key]:10.3f}")
-    print("  weights                            " +
-          "   ".join(f"{sum(p.data.size for p in m.parameters()):10d}" for m in models.values()))
-    show_words(models, vocab)
-    print("\nThe one-way state of the flipped word has seen only its left context, so its score is the same\n"
-          "in a review and in its counterpart: the classifier must undo it with the words that follow.\n"
-          "The two-way state reads the right context too, so the word itself already leans the right way.")
+        print(f"   {label:26s}" + "".join(f"   {n} {_claims.describe(flips[n, key], '.3f'):>15s}" for n in sizes))
+    one, two = flips["one-way", "flip_accuracy"], flips["two-way", "flip_accuracy"]
+    verdicts["flip reviews"] = _claims.verdict(claim, f"flip reviews, whole sentence: accuracy on the flip cases "
+                                               f"two-way minus one-way {_claims.describe(two - one, '.3f')}", n_seeds,
+                                               bool((two - one).mean() >= 0.05 and (two > one).all()))
+    one, two = flips["one-way", "flipped_word_accuracy"], flips["two-way", "flipped_word_accuracy"]
+    verdicts["word level"] = _claims.verdict(
+        "A two-way state represents a word in its left and right context",
+        f"the flipped word's own score leans the review's way in {_claims.describe(two, '.2f')} of flip pairs "
+        f"two-way, {_claims.describe(one, '.2f')} one-way (whose state there is the same whatever follows)",
+        n_seeds, bool((two > one).all()))
 
     out = _common.out_dir(args.out)
-    _common.plot(losses, out / "sentiment.png", "Sentiment: training loss", ylabel="cross-entropy",
-                 logy=True)
-    example_ids, example_lengths = encode(EXAMPLES[:1], vocab)
-    loss = cross_entropy(models["two-way"](example_ids, example_lengths), [1])
-    try:
-        print(f"drawing of the two-way model on {EXAMPLES[0]!r}: "
-              f"{tinygrad_rnn.viz.render(loss, out / 'sentiment_bidirectional.svg', detail='cell')}")
-    except tinygrad_rnn.viz.GraphvizNotFoundError as err:
-        print(err)
-    return {**{f"{name}_{key}": value for name, r in results.items() for key, value in r.items()},
-            "losses": losses}
+    _claims.band_plot({f"{n} GRU, H={sizes[n]}, {counts[n]} weights": c for n, c in curves.items()},
+                      out / "sentiment.png", f"Question after the decisive words ({n_seeds} seeds)",
+                      ylabel="held-out accuracy", x=range(every, steps + 1, every))
+    return {"question_accuracy": {k: v[:, -1] for k, v in curves.items()}, "curves": curves, "sizes": sizes,
+            "weights": counts, "verdicts": verdicts, "flips": flips}
 
 
 if __name__ == "__main__":

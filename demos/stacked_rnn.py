@@ -1,13 +1,21 @@
-"""Stacked (multi-layer) RNNs: 1, 2 and 3 layers, a drawing of a 2-layer bidirectional stack, and why
-an 8-layer stack needs skip connections.
+"""Stacked (multi-layer) RNNs: is 2 to 4 layers best? A drawing of a 2-layer bidirectional stack, and
+why an 8-layer stack needs skip connections.
 
-The notes ("Multi-layer RNNs", Recurrent Neural Networks Part II): the hidden states of layer i are
-the inputs of layer i+1; high-performing RNNs have 2 to 4 layers, and "skip-connections are needed
-to train deeper RNNs (e.g. 8 layers)". Three parts:
-1. LSTM stacks of 1, 2 and 3 layers (tr.nn.LSTM(num_layers=k)) on the parity task of parity.py, with
-   the per-step running-parity target: size, CPU time per step, steps to learn, accuracy on seen and
-   longer strings. One layer already solves parity; the deeper stacks cost 2-3 times the time per
-   step and learn no faster.
+The notes ("Multi-layer RNNs in practice"): the hidden states of layer i are the inputs of layer i+1;
+Britz et al. (2017) found 2 to 4 layers best for translation, and skip connections are needed to train
+deeper RNNs (e.g. 8 layers). Three parts:
+1. LSTM stacks of 1 to 4 layers (tr.nn.LSTM(num_layers=k), H = 3 units per layer) over several seeds, on
+   two tasks made of bit strings of length 1..10 with a target at every step:
+     order 1  parity.py's running parity p_t = x_1 + ... + x_t mod 2: one operation, no composition;
+     order 3  the running parity applied three times: p'_t = p_1 + ... + p_t mod 2, then p''_t the same
+              of p'. Each level is one running parity of the level below, so a stack can give each
+              layer one level; a single layer has to hold all three bits (8 states) and update them
+              together in one step.
+   Measured: per-step accuracy on fresh strings of length 10 after a fixed budget of Adam steps (all
+   depths see the same batches), parameters and CPU time per step. "2 to 4 layers is best" counts as
+   holding on a task when the best depth is 2, 3 or 4 and it beats one layer on every seed.
+   What to look for: on order 1 a single layer is already perfect and deeper stacks fail on some
+   seeds; on order 3 every stack beats one layer on average, three layers (one per level) most.
 2. A drawing of a 2-layer bidirectional LSTM, one box per layer, direction and time step
    (tr.viz.render(..., detail='cell')): layer 1 reads both directions of layer 0 at every step.
 3. An 8-layer stack built from 8 single-layer LSTMs, with and without residual connections
@@ -25,17 +33,68 @@ import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")     # timed below: before numpy is first imported
 
+import functools  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Sequence  # noqa: E402
+from typing import Callable, Sequence  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+import _claims  # noqa: E402
 import _common  # noqa: E402
 import tinygrad_rnn as tr  # noqa: E402
-from parity import (SequenceClassifier, accuracy_by_length, count_parameters, learned_at,  # noqa: E402
-                    parity_batch, sequence_loss, train)
+from parity import IGNORE, SequenceClassifier, parity_batch, sequence_loss, train  # noqa: E402
 from tinygrad_rnn.analysis import grad_norms  # noqa: E402
+
+
+DEPTHS = (1, 2, 3, 4)
+ORDERS = (1, 3)
+
+
+# ---------------------------------------------------------------- 1. depth on a composed task
+def iterated_parity_batch(rng: np.random.Generator, batch: int, min_len: int, max_len: int,
+                          order: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bit strings of lengths in [min_len, max_len], padded: x (T, B, 2) one-hot bits, y (T, B) the
+    running parity applied `order` times (IGNORE past each string's end), lengths (B,)."""
+    lengths = rng.integers(min_len, max_len + 1, size=batch)
+    T = int(lengths.max())
+    bits = rng.integers(0, 2, size=(T, batch))
+    y = bits
+    for _ in range(order):
+        y = np.cumsum(y, axis=0) % 2                                       # one level of running parity
+    y = np.where(np.arange(T)[:, None] < lengths, y, IGNORE)
+    return np.eye(2)[bits], y, lengths
+
+
+def depth_run(seed: int, order: int, layers: int, hidden: int, steps: int) -> np.ndarray:
+    """Train a `layers`-deep LSTM stack on `order`; return [per-step accuracy on 500 fresh strings of
+    length 10, final loss, parameters, CPU ms per step]. Every depth of a seed sees the same batches."""
+    rng = _common.seed(seed)
+    model = SequenceClassifier(tr.nn.LSTM(2, hidden, num_layers=layers, fused=True), hidden, 2)
+    start = time.process_time()
+    losses = train(model, lambda: iterated_parity_batch(rng, 32, 1, 10, order), steps, 0.03)
+    ms = (time.process_time() - start) / steps * 1000
+    x, y, _ = iterated_parity_batch(rng, 500, 10, 10, order)
+    with tr.no_grad():
+        accuracy = float((model(tr.Tensor(x)).data.argmax(axis=-1) == y).mean())
+    return np.array([accuracy, np.mean(losses[-20:]), tr.nn.count_parameters(model), ms])
+
+
+def depth_claim(runs: dict, n: int) -> str:
+    """The verdict on "2 to 4 layers is best" from runs[order] = (seeds, depths, 4) of depth_run rows."""
+    effects, holds = [], []
+    for order, values in runs.items():
+        accuracy = values[:, :, 0]                                         # (seeds, depths)
+        best = int(np.argmax(accuracy.mean(axis=0)))
+        beats = best > 0 and bool(np.all(accuracy[:, best] > accuracy[:, 0] + 0.02))
+        effects.append(f"order {order}: accuracy by depth 1..{len(DEPTHS)} " +
+                       " / ".join(_claims.describe(a, ".2f") for a in accuracy.T) +
+                       f", best {DEPTHS[best]} layer{'s' if best else ''}" +
+                       (", ahead of 1 layer on every seed" if beats else ""))
+        holds.append(beats)
+    word = (all(holds) or any(holds) and "holds only on order " + ", ".join(
+        str(o) for o, h in zip(runs, holds) if h) + " (the task built by composition)")
+    return _claims.verdict("2 to 4 layers is best (Britz et al.)", "; ".join(effects), n, word)
 
 
 # ---------------------------------------------------------------- 2. the drawing
@@ -47,11 +106,8 @@ def draw_bidirectional(path: Path) -> str | None:
     output, _ = lstm(x)                                                      # (3, 1, 2*3)
     loss = (output * output).sum()
     loss.backward()
-    try:
-        return tr.viz.render(loss, path, detail="cell", show_grad=True)
-    except tr.viz.GraphvizNotFoundError as err:
-        print(err)
-        return None
+    written = _common.render(loss, path, detail="cell", show_grad=True)
+    return None if written is None else str(written)
 
 
 # ---------------------------------------------------------------- 3. the deep stack
@@ -63,7 +119,7 @@ class DeepStack(tr.nn.Module):
     so their gradients can be read after backward().
     """
 
-    def __init__(self, layer_type: type, input_size: int, hidden_size: int, classes: int, depth: int,
+    def __init__(self, layer_type: Callable, input_size: int, hidden_size: int, classes: int, depth: int,
                  residual: bool):
         self.embed = tr.nn.Linear(input_size, hidden_size)
         self.layers = [layer_type(hidden_size, hidden_size) for _ in range(depth)]
@@ -98,7 +154,7 @@ def deep_stacks(seed: int, depth: int, hidden: int, steps: int, length: int, bat
     runs = {}
     for name, residual in (("plain", False), ("residual", True)):
         rng = _common.seed(seed)                          # the same weights and batches for both
-        model = DeepStack(tr.nn.LSTM, 2, hidden, 2, depth, residual)
+        model = DeepStack(functools.partial(tr.nn.LSTM, fused=True), 2, hidden, 2, depth, residual)
         x, y, _ = parity_batch(rng, batch, length, length)
         param_norms, output_norms = layer_gradient_norms(model, x, y)
         print(f"  {name}")
@@ -109,38 +165,37 @@ def deep_stacks(seed: int, depth: int, hidden: int, steps: int, length: int, bat
 
 
 def main(argv: Sequence[str] | None = None) -> dict:
-    """Run the three parts; return the per-depth table, the drawing's path and the deep-stack runs."""
-    args = _common.parse_args(__doc__, argv)
+    """Run the three parts; return the depth runs and verdict, the drawing's path and the deep-stack runs."""
+    args = _common.parse_args(__doc__, argv, lambda p: p.add_argument(
+        "--runs", type=int, default=5, help="seeds for part 1, from --seed up (default 5; --quick 3)"))
     out = _common.out_dir(args.out)
-    hidden, lr = 8, 0.03
-    steps = 40 if args.quick else 300
+    seeds = list(range(args.seed, args.seed + (3 if args.quick else args.runs)))
+    hidden, plan = 3, ({1: 60} if args.quick else {1: 150, 3: 300})      # order -> Adam steps
 
-    print(f"1. LSTM stacks on parity (per-step target), hidden size {hidden}, {steps} Adam steps")
-    stacks = {}
-    for layers in (1, 2, 3):
-        print(f"  {layers} layer{'s' if layers > 1 else ''}")
-        rng = _common.seed(args.seed)                     # every depth sees the same batches
-        model = SequenceClassifier(tr.nn.LSTM(2, hidden, num_layers=layers), hidden, 2)
-        start = time.process_time()
-        losses = train(model, lambda: parity_batch(rng, 32, 1, 10), steps, lr)
-        ms_per_step = (time.process_time() - start) / steps * 1000
-        accuracy = accuracy_by_length(model, rng, 50, 500)
-        stacks[layers] = {"parameters": count_parameters(model), "ms_per_step": ms_per_step,
-                          "final_loss": float(np.mean(losses[-20:])), "learned_at": learned_at(losses),
-                          "accuracy_seen": float(accuracy[:10].mean()),
-                          "accuracy_longer": float(accuracy[10:].mean())}
-    print(f"\n{'layers':>6s} {'parameters':>10s} {'ms/step':>8s} {'loss < 0.1 at':>14s} {'final loss':>11s} "
-          f"{'acc 1..10':>10s} {'acc 11..50':>11s}")
-    for layers, r in stacks.items():
-        when = "never" if r["learned_at"] is None else str(r["learned_at"])
-        print(f"{layers:6d} {r['parameters']:10d} {r['ms_per_step']:8.1f} {when:>14s} {r['final_loss']:11.4f} "
-              f"{r['accuracy_seen']:10.3f} {r['accuracy_longer']:11.3f}")
+    runs = {}
+    for order, steps in plan.items():
+        print(f"1. Running parity applied {order} time{'s' if order > 1 else ''}: LSTM stacks of 1 to {DEPTHS[-1]} "
+              f"layers, H = {hidden} each, {steps} Adam steps (lr 0.03), seeds {seeds}")
+        runs[order] = np.stack([_claims.over_seeds(lambda s: depth_run(s, order, k, hidden, steps), seeds)
+                                for k in DEPTHS], axis=1)                  # (seeds, depths, 4)
+        print(f"{'layers':>6s} {'parameters':>10s} {'ms/step':>8s} {'accuracy per seed':>{6 * len(seeds)}s} "
+              f"{'mean ± sd':>12s} {'final loss':>15s}")
+        for d, k in enumerate(DEPTHS):
+            v = runs[order][:, d]
+            per_seed = " ".join(f"{a:5.2f}" for a in v[:, 0])
+            print(f"{k:6d} {int(v[0, 2]):10d} {v[:, 3].mean():8.1f} {per_seed:>{6 * len(seeds)}s} "
+                  f"{_claims.describe(v[:, 0], '.2f'):>12s} {_claims.describe(v[:, 1], '.2f'):>15s}")
+    claim = depth_claim(runs, len(seeds))
+    _claims.band_plot({f"running parity x{order}": values[:, :, 0] for order, values in runs.items()},
+                      out / "stacked_rnn_depth.png",
+                      f"Accuracy by depth over {len(seeds)} seeds (H = {hidden} per layer)",
+                      xlabel="layers", ylabel="per-step accuracy", x=DEPTHS)
 
     drawing = draw_bidirectional(out / "stacked_rnn_bidirectional.png")
     print(f"\n2. The 2-layer bidirectional LSTM, drawn cell by cell: {drawing}")
 
     depth, deep_hidden = 8, 16
-    deep_steps, length, batch, deep_lr = (60, 6, 16, 0.02) if args.quick else (200, 10, 32, 0.01)
+    deep_steps, length, batch, deep_lr = (60, 6, 16, 0.02) if args.quick else (150, 10, 32, 0.01)
     print(f"\n3. {depth}-layer LSTM stacks, hidden size {deep_hidden}, parity strings of length {length}, "
           f"{deep_steps} Adam steps (lr {deep_lr})")
     deep = deep_stacks(args.seed, depth, deep_hidden, deep_steps, length, batch, deep_lr)
@@ -159,7 +214,8 @@ def main(argv: Sequence[str] | None = None) -> dict:
     _common.plot({n: r["param_grad"] for n, r in deep.items()}, out / "stacked_rnn_grad_norms.png",
                  "||dL/d params of layer k|| at initialisation", xlabel="layer k", ylabel="gradient norm",
                  x=np.arange(1, depth + 1), logy=True)
-    return {"stacks": stacks, "drawing": drawing, "depth": depth, "deep": deep}
+    return {"seeds": seeds, "hidden": hidden, "depth_runs": runs, "claims": [claim], "drawing": drawing,
+            "depth": depth, "deep": deep}
 
 
 if __name__ == "__main__":

@@ -112,12 +112,10 @@ def study(label: str, kind: str, value: float, xs: np.ndarray, u: np.ndarray, la
     else:
         row["W_hh"] = cell.weight_hh.data.copy()
         row["bound"] = [(GAMMA[kind] * value) ** lag for lag in lags]
-    if label in DRAWN:                              # before the Jacobians: they overwrite the .grad
-        try:
-            row["drawing"] = tr.viz.render(loss, out / f"vanishing_gradients_{DRAWN[label]}.svg",
-                                           detail="cell", show_grad=True)
-        except tr.viz.GraphvizNotFoundError as err:
-            print(err)
+    if label in DRAWN:
+        written = _common.render(loss, out / f"vanishing_gradients_{DRAWN[label]}.svg", detail="cell", show_grad=True)
+        if written is not None:
+            row["drawing"] = str(written)
     T = len(hs)
     row["sigma_max"] = [jacobian_singular_values(hs[-1], hs[T - 1 - lag])[0] for lag in lags]
     return row

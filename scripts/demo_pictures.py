@@ -31,12 +31,13 @@ PICTURES = {                       # demo -> the file it writes into --out that 
     "sentiment": "sentiment.png",
     "pos_tagging": "pos_tagging.png",
     "vanishing_gradients": "vanishing_gradients.png",
-    "exploding_gradients": "exploding_gradients_losses.png",
+    "exploding_gradients": "exploding_gradients_reach.png",
     "truncated_bptt": "truncated_bptt.png",
     "seq2seq": "seq2seq.png",
     "captioning": "captioning.png",
     "lstm_vs_gru": "lstm_vs_gru.png",
-    "stacked_rnn": "stacked_rnn_grad_norms.png",
+    "stacked_rnn": "stacked_rnn_depth.png",
+    "agreement": "agreement.png",
     "tour": "tour_neuron.svg",
 }
 # The tour's main() would rerun bptt_by_hand, autocomplete and vanishing_gradients; its one picture

@@ -3,8 +3,8 @@
 Oracles: exact powers of 1/2 (the notes' U = 1/2 example); BPTT through a vanilla RNN redone here in
 plain numpy from the kept states, dL/dh_k = (dL/dh_{k+1} * g'(a_{k+1})) W_hh with g' read off h
 (tanh' = 1 - h^2, sigmoid' = h (1 - h)); the step-Jacobian products dh_T/dh_k in numpy and the
-Pascanu bound (gamma lambda_1)^(T-k); the identity matrix; a numpy forward pass of the exploding
-demo's starting model.
+Pascanu bound (gamma lambda_1)^(T-k); the identity matrix; numpy forward passes of the exploding
+demo's starting models, and its reach-back norms redone by the same numpy BPTT.
 """
 from __future__ import annotations
 
@@ -122,44 +122,82 @@ def test_vanishing_writes_its_pictures(vg_run, out):
 
 
 # ---------------------------------------------------------------- exploding_gradients
+def numpy_forward(w: dict, x: np.ndarray, nonlinearity: str) -> np.ndarray:
+    """The SumReader's output, recomputed in numpy from its state_dict: h_t = g(W_ih x_t + W_hh h_{t-1})."""
+    g = np.tanh if nonlinearity == "tanh" else (lambda a: np.maximum(a, 0.0))
+    h = np.zeros((x.shape[1], w["rnn.weight_hh_l0"].shape[0]))
+    for x_t in x:                                            # zero biases
+        h = g(x_t @ w["rnn.weight_ih_l0"].T + h @ w["rnn.weight_hh_l0"].T)
+    return h @ w["head.weight"].T + w["head.bias"]
+
+
 def test_exploded_criterion(exploding):
     assert not exploding.exploded([1.0, 2.0, 1e5])
     assert exploding.exploded([1.0, 2e6])
     assert exploding.exploded([1.0, math.inf]) and exploding.exploded([1.0, math.nan])
 
 
+@pytest.mark.parametrize("nonlinearity, lambda_1, gain", [("tanh", 3.0, 1.0), ("tanh", 3.0, 100.0), ("relu", 3.0, 1.0),
+                                                         ("tanh", 0.9, 1.0)])
+def test_reach_back_equals_numpy_bptt_and_obeys_the_bound(exploding, nonlinearity, lambda_1, gain):
+    net = exploding.unroll(4, nonlinearity, lambda_1, gain, 20, 6)
+    np.testing.assert_allclose(np.linalg.svd(net["W_hh"], compute_uv=False), lambda_1, rtol=1e-12)
+    slope = (1 - net["h"] ** 2) if nonlinearity == "tanh" else (net["h"] > 0).astype(float)
+    grad, expected = net["u"], [1.0]
+    for k in range(19, 0, -1):                               # dL/dh_(k-1) = (dL/dh_k * g'(a_k)) W_hh
+        grad = (grad * slope[k]) @ net["W_hh"]
+        expected.append(np.linalg.norm(grad))
+    np.testing.assert_allclose(net["norms"], expected, rtol=1e-10)
+    assert np.all(net["norms"] <= lambda_1 ** np.arange(20) * (1 + 1e-9))          # (gamma lambda_1)^k, gamma = 1
+    assert net["slope"] == pytest.approx(slope.mean())
+
+
+def test_above_the_bound_quiet_nets_explode_and_saturated_ones_do_not(exploding, eg_run):
+    T, reach = eg_run["T"], eg_run["reach"]
+    left = {label: values[:, T - 1] for label, values in reach.items()}     # one entry per seed
+    assert len(eg_run["seeds"]) == 3 and all(v.shape == (3, T + 1) for v in reach.values())
+    assert np.all(left["tanh, lambda_1 = 0.9"] < 1e-2)                        # quick: about 2e-4
+    assert np.all(left["tanh, lambda_1 = 3"] > 1e3)                           # quick: at least 1e5
+    assert np.all(left["ReLU, lambda_1 = 3"] > 1e6)                           # quick: at least 1e14
+    assert np.all(left["tanh, lambda_1 = 3, inputs x100"] < 1)                # quick: at most 1e-9
+    slope = {label: values[:, -1] for label, values in reach.items()}          # saturation is the reason
+    assert np.all(slope["tanh, lambda_1 = 3, inputs x100"] < slope["tanh, lambda_1 = 3"])
+
+
 def test_first_loss_equals_a_numpy_forward(exploding, eg_run):
-    rng = tr.manual_seed(0)
-    x, y = exploding.batches(rng, 60, 50, 16)[0]             # as main(["--quick"]) draws them
-    w = exploding.SumReader(16).state_dict()
-    h = np.zeros((16, 16))
-    for x_t in x:                                            # h_t = relu(W_ih x_t + W_hh h_{t-1}), zero biases
-        h = np.maximum(x_t @ w["rnn.weight_ih_l0"].T + h @ w["rnn.weight_hh_l0"].T, 0.0)
-    loss = np.mean((h @ w["head.weight"].T + w["head.bias"] - y) ** 2)
-    for run in eg_run.values():                             # same start, same first batch
-        assert run["first"] == pytest.approx(loss, rel=1e-12)
-    np.testing.assert_array_equal(w["rnn.weight_hh_l0"], 1.05 * np.eye(16))
+    for name, (nonlinearity, lambda_1) in exploding.TRAINED.items():
+        rng = tr.manual_seed(0)
+        x, y = exploding.batches(rng, 60, 50, 16)[0]         # as clipping_runs(seed 0) draws them
+        w = exploding.SumReader(16, nonlinearity, lambda_1, rng).state_dict()
+        np.testing.assert_allclose(np.linalg.svd(w["rnn.weight_hh_l0"], compute_uv=False), lambda_1, rtol=1e-12)
+        loss = np.mean((numpy_forward(w, x, nonlinearity) - y) ** 2)
+        for run in eg_run["trained"][name].values():        # same start, same first batch
+            assert run["losses"][0, 0] == pytest.approx(loss, rel=1e-12)
 
 
-def test_without_clipping_the_loss_explodes(exploding, eg_run):
-    run = eg_run["none"]
-    losses = np.array(run["losses"])
-    assert run["exploded"]
-    assert not np.all(np.isfinite(losses)) or losses.max() > exploding.EXPLODED * losses[0]   # quick: 5e24 x
-    assert run["max_norm"] > 1e6                                                          # quick: 1.8e27
+def test_relu_explodes_unclipped_and_clipping_cures_it(exploding, eg_run):
+    runs = eg_run["trained"]["ReLU"]
+    assert runs["none"]["exploded"].all() and np.all(runs["none"]["max_norm"] > 1e6)   # quick: 1e17 and up
+    for clipping in ("norm", "value"):
+        r = runs[clipping]
+        assert not r["exploded"].any() and np.all(np.isfinite(r["losses"])) and r["losses"].shape == (3, 60)
+        assert np.all(r["final"] < exploding.BASELINE / 2)   # quick: about 0.06, answering 0 scores 1/3
+        assert np.all(r["max_norm"] > 10 * exploding.MAX_NORM)   # the clipping had work to do
 
 
-@pytest.mark.parametrize("clipping", ["norm", "value"])
-def test_with_clipping_the_loss_stays_finite_and_decreases(exploding, eg_run, clipping):
-    run = eg_run[clipping]
-    losses = np.array(run["losses"])
-    assert not run["exploded"] and np.all(np.isfinite(losses)) and len(losses) == 60
-    assert losses.max() < 10 * losses[0]
-    assert run["final"] < losses[0] / 10                    # quick run: 0.073 (norm), 0.033 (value) from 4.0
-    assert run["final"] < exploding.BASELINE / 2            # better than always answering 0 (1/3)
-    assert run["max_norm"] > 10 * exploding.MAX_NORM        # the clipping had work to do
+def test_tanh_gradient_explodes_but_its_loss_stays_bounded(exploding, eg_run):
+    for r in eg_run["trained"]["tanh"].values():
+        assert np.all(r["max_norm"] > 1e3)                  # quick: 1e6 unclipped, 1e7 clipped
+        assert not r["exploded"].any() and np.all(r["losses"] < 10)   # |h| <= 1 bounds the output
+
+
+def test_exploding_prints_one_verdict_per_claim(eg_run):
+    claims = eg_run["claims"]
+    assert len(claims) == 5 and all(line.startswith("CLAIM '") and "over 3 seeds" in line for line in claims)
+    assert all(line.endswith("-> holds") for line in claims[:4])
+    assert "tanh RNN" in claims[4] and "-> does not hold" in claims[4]
 
 
 def test_exploding_writes_its_pictures(eg_run, out):
-    for key in ("losses", "norms"):
-        assert list(out.glob(f"exploding_gradients_{key}.*"))
+    for name in ("reach", "losses"):
+        assert list(out.glob(f"exploding_gradients_{name}.*"))

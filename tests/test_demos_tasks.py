@@ -1,8 +1,8 @@
 """The task demos (sentiment, pos_tagging, seq2seq, captioning): each --quick run must prove its claim.
 
-Oracles: spellings, tag sets and pixel masks written out here by hand; the model's own forward pass
-for the per-word score decomposition; unbatched runs for the padded (lengths=) batches; and chance
-levels / baselines recomputed from the data.
+Oracles: running sums, question labels, tag sets and pixel masks recomputed here by hand; weight
+counts from the GRU's formula; the model's own forward pass for the per-word score decomposition;
+unbatched runs for the padded (lengths=) batches; and chance levels / baselines recomputed from the data.
 """
 from __future__ import annotations
 
@@ -49,7 +49,6 @@ def test_sentiment_flips_share_their_left_context():
         assert label == 1 and words != plain_words
         assert words[:4] == plain_words[:4]                  # same word 3, same left context
         assert words[3] in demo.SHADY + ("not",) + demo.ODD
-    assert not set(demo.EXAMPLES) & {r[0] for r in reviews}
 
 
 def test_sentiment_word_scores_add_up_to_the_logit_and_respect_lengths():
@@ -68,15 +67,61 @@ def test_sentiment_word_scores_add_up_to_the_logit_and_respect_lengths():
         np.testing.assert_allclose(scores[row, :n], alone[0], atol=1e-12)
 
 
-def test_sentiment_only_the_two_way_state_reads_the_right_context(sentiment, out):
+def test_sentiment_questions_are_labelled_by_the_aspect_asked():
+    demo = load_demo("sentiment")
+    reviews = demo.all_questions()
+    assert len(reviews) == len(set(reviews)) == 120 * 32 * 5        # orders x verdicts x questions
+    for text, label in reviews[::97]:
+        body, asked = text.split(" ? ")
+        words = body.split()
+        verdicts, aspects = words[0::2], words[1::2]
+        assert sorted(aspects) == sorted(demo.ASPECTS) and set(verdicts) <= {"good", "bad"}
+        assert label == (verdicts[aspects.index(asked)] == "good")   # decided left of the question
+    assert abs(np.mean([label for _, label in reviews]) - 0.5) < 1e-12
+
+
+@pytest.mark.parametrize("kind", ["MeanPoolClassifier", "LastStateClassifier"])
+def test_sentiment_one_way_and_two_way_have_matched_weights(kind):
+    demo = load_demo("sentiment")
+    cls = getattr(demo, kind)
+    sizes = demo.matched_sizes(cls, 30, 8, 8)
+
+    def by_hand(h, directions):               # embedding + GRU (3H(I + H) + 6H per direction) + linear
+        return 30 * 8 + directions * (3 * h * (8 + h) + 6 * h) + (directions * h + 1) * 2
+    one, two = (demo.weights(cls(30, 8, sizes[n], n == "two-way")) for n in ("one-way", "two-way"))
+    assert (one, two) == (by_hand(sizes["one-way"], 1), by_hand(8, 2))
+    assert abs(one / two - 1) < 0.05
+    assert abs(by_hand(sizes["one-way"] + 1, 1) / two - 1) >= abs(one / two - 1)      # the closest size
+
+
+def test_sentiment_last_state_reads_each_direction_at_its_own_end():
+    demo = load_demo("sentiment")
+    tr.manual_seed(1)
+    model = demo.LastStateClassifier(12, 4, 3, bidirectional=True)
+    ids, lengths = demo.encode(["a b c", "d e f g h"], {w: i + 1 for i, w in enumerate("abcdefgh")})
+    logits = model(ids, lengths).data
+    for row, n in enumerate(lengths):
+        output = model.rnn(model.embed(ids[row:row + 1, :n]))[0].data[0]         # (T, 2H), no padding
+        code = np.concatenate([output[-1, :3], output[0, 3:]])                   # ->h_T, <-h_1
+        np.testing.assert_allclose(logits[row], model.out.weight.data @ code + model.out.bias.data, atol=1e-12)
+
+
+def test_sentiment_quick_run_prints_verdicts_and_only_two_way_reads_the_right_context(sentiment, out):
     _, r = sentiment
-    assert r["one-way_flipped_word_change"] < 1e-12          # identical states: exactly what the notes say
-    assert r["one-way_flipped_word_accuracy"] == 0.0
-    assert r["two-way_flipped_word_change"] > 1.0
-    assert r["two-way_flipped_word_accuracy"] >= 0.65        # the flipped word itself leans the right way
-    assert r["one-way_accuracy"] > 0.75 and r["two-way_accuracy"] > 0.75     # chance is 0.5
-    assert r["two-way_flip_accuracy"] >= 0.8
-    assert list(out.glob("sentiment.*")) and (out / "sentiment_bidirectional.svg").exists()
+    assert set(r["verdicts"]) == {"questions", "flip reviews", "word level"}
+    for line in r["verdicts"].values():
+        assert line.startswith("CLAIM '") and " over 3 seeds -> " in line
+    assert "bidirectionality is powerful" in r["verdicts"]["questions"]
+    assert abs(r["weights"]["one-way"] / r["weights"]["two-way"] - 1) < 0.05
+    assert r["curves"]["one-way"].shape == r["curves"]["two-way"].shape == (3, 2)
+    flips = r["flips"]
+    assert (flips["one-way", "flipped_word_change"] < 1e-12).all()    # identical states: what the notes say
+    assert (flips["one-way", "flipped_word_accuracy"] == 0).all()
+    assert (flips["two-way", "flipped_word_change"] > 1.0).all()
+    assert flips["two-way", "flipped_word_accuracy"].mean() >= 0.65   # the flipped word itself leans right
+    assert (flips["one-way", "accuracy"] > 0.75).all() and (flips["two-way", "accuracy"] > 0.75).all()
+    assert r["verdicts"]["word level"].endswith("-> holds")
+    assert list(out.glob("sentiment.*"))
 
 
 # ---------------------------------------------------------------- pos_tagging
@@ -110,35 +155,42 @@ def test_pos_tagger_beats_both_baselines(pos):
 
 
 # ---------------------------------------------------------------- seq2seq
-@pytest.mark.parametrize("n, words", [
-    (0, "zero"), (7, "seven"), (10, "ten"), (13, "thirteen"), (19, "nineteen"), (20, "twenty"),
-    (40, "forty"), (58, "fifty eight"), (100, "one hundred"), (101, "one hundred one"),
-    (110, "one hundred ten"), (407, "four hundred seven"), (615, "six hundred fifteen"),
-    (830, "eight hundred thirty"), (999, "nine hundred ninety nine")])
-def test_spell(n, words):
-    assert load_demo("seq2seq").spell(n) == words.split()
-
-
-def test_seq2seq_encode_pads_for_feeding_and_for_the_loss():
+def test_running_sums_add_up_mod_5():
     demo = load_demo("seq2seq")
-    x, lengths, feed, scored = demo.encode(np.array([7, 407]))
-    w = demo.WORDS.index
-    np.testing.assert_array_equal(x, [[7, 0, 0], [4, 0, 7]])
-    np.testing.assert_array_equal(lengths, [1, 3])
-    np.testing.assert_array_equal(feed[:, 0], [w("seven")] + [demo.EOS] * 4)
-    np.testing.assert_array_equal(scored[:, 0], [w("seven"), demo.EOS, -1, -1, -1])
-    np.testing.assert_array_equal(feed[:, 1], [w("four"), w("hundred"), w("seven"), demo.EOS, demo.EOS])
-    np.testing.assert_array_equal(scored[:, 1], [w("four"), w("hundred"), w("seven"), demo.EOS, -1])
+    x, y = demo.running_sums(np.random.default_rng(0), 6, 9)
+    assert x.shape == y.shape == (9, 6) and x.min() >= 0 and x.max() <= 4
+    for b in range(6):
+        total = 0
+        for t in range(9):
+            total = (total + int(x[t, b])) % 5
+            assert y[t, b] == total
 
 
-def test_seq2seq_spells_held_out_numbers_with_every_ratio(seq2seq, out):
+def test_seq2seq_own_guesses_fed_as_truth_reproduce_free_running():
+    demo = load_demo("seq2seq")
+    tr.manual_seed(3)
+    model = demo.Summer(4, 6)
+    x, y = demo.running_sums(np.random.default_rng(1), 7, 12)
+    free = model.free_running(x)                                 # (12, 7), each guess fed back
+    assert free.shape == (12, 7)
+    np.testing.assert_array_equal(model.teacher_fed(x, free), free)
+    fed = model.teacher_fed(x, y)
+    np.testing.assert_array_equal(fed[0], free[0])               # the first step sees START either way
+
+
+def test_seq2seq_teacher_forcing_is_faster_only_on_long_outputs(seq2seq, out):
     _, r = seq2seq
-    assert set(r["accuracy"]) == {1.0, 0.5, 0.0}
-    for ratio, accuracy in r["accuracy"].items():
-        assert accuracy >= 0.5                               # exact match; guessing is below 1/200
-        assert r["curves"][ratio][-1] == accuracy and len(r["curves"][ratio]) == 10
-        assert r["curves"][ratio][0] < 0.1                   # it was learned, not there from the start
-    assert list(out.glob("seq2seq.*"))
+    assert r["lengths"] == (3, 20)
+    steps, slowdown = r["steps"], r["slowdown"]
+    assert steps[1.0].shape == (3, 2) and (steps[1.0] < r["budget"]).all()
+    assert (slowdown[:, 1] >= 2).all()                           # length 20: free running 3-4 times slower
+    assert slowdown[:, 1].mean() > slowdown[:, 0].mean() + 1
+    assert r["verdicts"][20].endswith("over 3 seeds -> holds")
+    assert r["verdicts"][3].startswith("CLAIM 'With teacher forcing the model will be trained faster'")
+    fed, own = r["exposure"][:, 0], r["exposure"][:, 1]          # (seeds, positions)
+    assert (fed.mean(axis=1) >= 0.9).all()
+    assert (own[:, -1] < fed[:, -1] - 0.2).all() and (own[:, 0] == fed[:, 0]).all()
+    assert list(out.glob("seq2seq.*")) and list(out.glob("seq2seq_exposure.*"))
 
 
 # ---------------------------------------------------------------- captioning
