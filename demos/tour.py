@@ -43,15 +43,16 @@ def heading(number: int, title: str) -> None:
 
 
 def quietly(run, argv: list, scratch: str | None = None, out: Path | None = None) -> tuple:
-    """(result, printed text) of run(argv) with its printing captured; 'wrote' lines are echoed, with
-    the `scratch` folder written as `out` (where the tour moves what it keeps)."""
+    """(result, printed text) of run(argv) with its printing captured, the `scratch` folder written as
+    `out` (where the tour moves what it keeps). Its 'wrote' lines are echoed, except for a run in a
+    scratch folder: the caller says what it kept."""
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         result = run(argv)
     text = buffer.getvalue()
     for folder in sorted({scratch, str(Path(scratch).resolve())}, key=len, reverse=True) if scratch else ():
         text = text.replace(folder, _common.shown(out))
-    for line in text.splitlines():
+    for line in text.splitlines() if scratch is None else ():
         if line.startswith(("wrote ", "skipped ")):
             print(line)
     return result, text
@@ -170,6 +171,7 @@ def vanishing(out: Path, quick: bool) -> dict:
         result, log = quietly(vg.main, (["--quick"] if quick else []) + ["--out", scratch], scratch, out)
         plot = next(p for p in Path(scratch).iterdir() if p.suffix in (".png", ".txt"))
         plot = Path(shutil.move(plot, out / plot.name))
+    print(f"wrote {_common.shown(plot)}")
     rnn, rnn_kept = short_drawing("tanh", 0.5, out, "tour_vanishing_rnn.svg")
     lstm, lstm_kept = short_drawing("lstm", 3.0, out, "tour_vanishing_lstm.svg")
     T, nets = result["T"], result["nets"]
