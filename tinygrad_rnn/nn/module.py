@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import numpy as np
-
 from ..checks import as_array
+from ..op_checks import float_dtype
 from ..tensor import Tensor
 from .checkpoint import load_arrays, save_arrays
 
@@ -116,12 +115,7 @@ class Module:
 
     def to(self, dtype) -> "Module":
         """Cast every parameter to float32 or float64 in place (gradients are dropped); returns self."""
-        try:
-            dtype = np.dtype(dtype)
-        except TypeError:
-            raise TypeError(f"Module.to(dtype) expects float32 or float64, got {dtype!r}") from None
-        if dtype not in (np.float32, np.float64):
-            raise TypeError(f"Module.to(dtype) expects float32 or float64, got {dtype}")
+        dtype = float_dtype(dtype, "Module.to(dtype) expects float32 or float64")
         for p in self.parameters():
             p.data = p.data.astype(dtype)
             p.grad = None
