@@ -331,6 +331,16 @@ def test_numpy_integers_and_bad_flags():
         nn.RNN(1, 2)(tr.Tensor(np.ones((3, 1, 1))), lengths=[np.inf])
 
 
+def test_render_and_joins_refuse_what_they_cannot_use():
+    loss = (tr.Tensor([1.0], requires_grad=True) * 2).sum()
+    with pytest.raises(TypeError, match=r"render\(path=...\) expects a file name such as 'out/graph.svg', got NoneType"):
+        tr.viz.render(loss, None)
+    with pytest.raises(TypeError, match=r"render\(format=...\) expects one of \('svg', 'png', 'pdf'\) or None, got int 5"):
+        tr.viz.render(loss, "out/g.svg", format=5)
+    with pytest.raises(TypeError, match="stack: element 1 is a Value; Values and Tensors are separate graphs"):
+        tr.stack([tr.Tensor(1.0), tr.Value(2.0)])           # (it used to become a constant, cut from its graph)
+
+
 # ---------------------------------------------------------------- 12. anomaly mode names the layer
 def test_anomaly_mode_names_the_layer_of_a_bad_input_and_of_a_bad_hx():
     lstm = nn.LSTM(2, 3)

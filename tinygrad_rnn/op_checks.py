@@ -123,9 +123,13 @@ def check_joinable(tensors: list, axis, op: str) -> int:
 
 
 def check_sequence(tensors, op: str) -> None:
-    """concatenate/stack take a non-empty list or tuple."""
+    """concatenate/stack take a non-empty list or tuple of Tensors or arrays; a node of another kind (a
+    Value) would silently become a constant, cut from its graph."""
     if is_node(tensors) or not isinstance(tensors, (list, tuple)) or not tensors:
         raise TypeError(f"{op} expects a non-empty list or tuple of Tensors, got {type(tensors).__name__}")
+    for i, t in enumerate(tensors):
+        if is_node(t) and not isinstance(t.data, np.ndarray):
+            raise TypeError(f"{op}: element {i} is a {type(t).__name__}; Values and Tensors are separate graphs")
 
 
 def condition(cond) -> np.ndarray:

@@ -32,11 +32,7 @@ def render(root: Node, path, format: str | None = None, **draw_kwargs) -> str:
     layout (some dot 2.4x builds abort on some cluster layouts), it is retried once with the plain
     preset, with a warning.
     """
-    path = Path(path)
-    fmt = (format or path.suffix.lstrip(".")).lower()
-    if fmt not in FORMATS:
-        raise ValueError(f"render(path={os.fspath(path)!r}, format={format!r}): cannot write format "
-                         f"{fmt!r}; use a path ending in .svg, .png or .pdf, or pass format= one of {FORMATS}")
+    path, fmt = _target(path, format)
     layout, attrs, preset = prepare(root, **draw_kwargs)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -55,6 +51,20 @@ def render(root: Node, path, format: str | None = None, **draw_kwargs) -> str:
         data = run_dot(layout.digraph(attrs, None), fmt)
     path.write_bytes(data)
     return os.fspath(path)
+
+
+def _target(path, format) -> tuple:
+    """render's path as a Path and its format, checked: a str or path-like, and svg, png or pdf."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"render(path=...) expects a file name such as 'out/graph.svg', got {type(path).__name__}")
+    if format is not None and not isinstance(format, str):
+        raise TypeError(f"render(format=...) expects one of {FORMATS} or None, got {type(format).__name__} {format!r}")
+    path = Path(path)
+    fmt = (format or path.suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"render(path={os.fspath(path)!r}, format={format!r}): cannot write format "
+                         f"{fmt!r}; use a path ending in .svg, .png or .pdf, or pass format= one of {FORMATS}")
+    return path, fmt
 
 
 def pick_arrangement(layout: Layout, attrs: dict, preset: str) -> graphviz.Digraph:
