@@ -63,6 +63,6 @@ def test_goals_table_gives_a_verdict_and_a_figure_for_every_goal(quick_output):
 def test_a_child_prints_one_json_line_with_the_measurements():
     out = run("--child", "train", "--layer", "GRU", "--contender", "fused", "--size", "2,4,3,5", "--steps", "2")
     result = json.loads(out.strip().splitlines()[-1])
-    for key in ("wall", "cpu", "faults", "rss_before", "peak_rss", "extra_peak", "checked"):
+    for key in ("wall", "cpu", "faults", "sys", "rss_before", "peak_rss", "extra_peak", "checked"):
         assert key in result
     assert result["checked"] is True and result["wall"] > 0 and result["peak_rss"] >= result["rss_before"]
