@@ -3,7 +3,7 @@
 """
 import numpy as np
 
-from .op_checks import check_item
+from .op_checks import check_item, check_rows
 
 
 def _raw(x):
@@ -53,14 +53,12 @@ class ArrayLike:
         return self.data.size
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
-            raise TypeError("len() of a 0-d Tensor")
+        check_rows(self.data.ndim, "len() of")
         return len(self.data)
 
     def __iter__(self):
         """The rows t[0], t[1], ... (each a node of the graph, as t[i] is); a 0-d Tensor has none."""
-        if self.data.ndim == 0:
-            raise TypeError("iteration over a 0-d Tensor")
+        check_rows(self.data.ndim, "iteration over")
         return (self[i] for i in range(len(self.data)))
 
     def __contains__(self, value) -> bool:

@@ -128,7 +128,7 @@ def check_sequence(tensors, op: str) -> None:
     if is_node(tensors) or not isinstance(tensors, (list, tuple)) or not tensors:
         raise TypeError(f"{op} expects a non-empty list or tuple of Tensors, got {type(tensors).__name__}")
     for i, t in enumerate(tensors):
-        if is_node(t) and not isinstance(t.data, np.ndarray):
+        if is_node(t) and not isinstance(t.data, (np.ndarray, np.generic)):
             raise TypeError(f"{op}: element {i} is a {type(t).__name__}; Values and Tensors are separate graphs")
 
 
@@ -150,6 +150,12 @@ def tensor_data(data, requires_grad) -> np.ndarray:
         raise TypeError("Tensor(data) expects numbers, got booleans: to select with a mask, index with the "
                         "boolean numpy array itself (x[mask]); for 0/1 numbers, cast it first (mask.astype(float))")
     return as_float_array(arr)
+
+
+def check_rows(ndim: int, what: str) -> None:
+    """len() and iteration need a first axis: a 0-d Tensor has no rows."""
+    if ndim == 0:
+        raise TypeError(f"{what} a 0-d Tensor")
 
 
 def check_item(size: int, shape: tuple, what: str) -> None:
