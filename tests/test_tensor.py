@@ -137,7 +137,8 @@ def test_conveniences():
     data = np.arange(6.0).reshape(2, 3)
     t = tr.Tensor(data, requires_grad=True, name="w")
     assert (t.shape, t.ndim, t.size, len(t), t.dtype) == ((2, 3), 2, 6, 2, np.float64)
-    assert t.numpy() is data and tr.Tensor([[7]]).item() == 7.0
+    assert t.numpy() is t.data and tr.Tensor([[7]]).item() == 7.0
+    assert not np.shares_memory(t.data, data)           # Tensor(array) copies, as torch.tensor does (issue 13)
     assert tr.Tensor([1, 2]).dtype == np.float64 and tr.Tensor(np.float32([1])).dtype == np.float32
     assert repr(t * 2).endswith("dtype=float64, op='mul', requires_grad=True)") and "name='w'" in repr(t)
     with pytest.raises(ValueError, match=r"item\(\) needs a 1-element Tensor, got shape \(2, 3\)"):

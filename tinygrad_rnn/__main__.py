@@ -147,7 +147,7 @@ def prepare_output(path: str, top: argparse.ArgumentParser) -> None:
     out = Path(path)
     if os.path.isdir(out):
         top.error(f"-o/--output {path!r} is a directory; name a file in it, e.g. {os.fspath(out / 'graph.svg')!r}")
-    if not path.lower().endswith((".svg", ".png", ".pdf")):
+    if out.suffix.lower() not in (".svg", ".png", ".pdf"):          # (".svg" alone has no suffix: a hidden file)
         top.error(f"-o/--output must end in .svg, .png or .pdf, got {path!r}")
     try:
         missing = [d for d in out.parents if not d.exists()]

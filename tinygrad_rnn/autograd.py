@@ -13,8 +13,8 @@ how the gradient of the node becomes the gradients of its parents. That is all r
 Adding an op never touches this file: ops live in scalar.py, tensor.py, matmul.py and shape_ops.py.
 """
 import contextlib
-import copy
 import itertools
+import operator
 import threading
 
 from .checks import check_backward_call, check_scope_name
@@ -26,10 +26,10 @@ class Mode:
     """The switches every op reads: grad mode, the current scope, and an observer of each new node and
     each local backward (anomaly mode is one), or None."""
 
-    __slots__ = ("grad_enabled", "scope", "observer")
+    __slots__ = ("grad_enabled", "scope", "observer", "saved")
 
     def __init__(self):
-        self.grad_enabled, self.scope, self.observer = True, (), None
+        self.grad_enabled, self.scope, self.observer, self.saved = True, (), None, []
 
 
 class _PerThread(threading.local):
@@ -40,6 +40,7 @@ class _PerThread(threading.local):
 
 
 _local = _PerThread()          # `_local.mode`: this thread's switches
+_leaf_lock = threading.Lock()  # gradients added into nodes that graphs in other threads may share
 
 
 class Deferred:
@@ -173,9 +174,12 @@ def _add(node: Node, g, owned: set, waiting: dict) -> None:
     change it in place. A Deferred contribution waits until the node's turn."""
     if isinstance(g, Deferred):
         waiting.setdefault(node.serial, []).append(g)
+    elif not node.parents:
+        with _leaf_lock:                # a leaf may be shared by graphs backpropagated in several threads
+            node.grad = node._own_grad(g) if node.grad is None else operator.iadd(node.grad, g)
     elif node.grad is None:
-        node.grad = g if node.parents else node._own_grad(g)
-    elif not node.parents or node.serial in owned:
+        node.grad = g
+    elif node.serial in owned:
         node.grad += g
     else:
         node.grad = node.grad + g
@@ -184,22 +188,23 @@ def _add(node: Node, g, owned: set, waiting: dict) -> None:
 
 def _settle(node: Node, parts: list, owned: set) -> None:
     """Add a node's Deferred contributions, now that all have arrived: one total per kind."""
-    for kind in {type(part) for part in parts}:
-        total = kind.total([part for part in parts if type(part) is kind], node.data)
-        if node.grad is not None:
-            total += node.grad
-        node.grad = total
+    totals = [kind.total([p for p in parts if type(p) is kind], node.data) for kind in {type(p) for p in parts}]
+    with _leaf_lock:
+        for total in totals:
+            node.grad = total if node.grad is None else operator.iadd(total, node.grad)
     owned.add(node.serial)
 
 
 class switch(contextlib.ContextDecorator):
     """A with-block (or decorator) that sets one field of this thread's Mode and restores it on exit.
 
-    no_grad(), scope() and anomaly mode are all this one mechanism. Blocks nest; each thread has its own.
+    no_grad(), scope() and anomaly mode are all this one mechanism. Blocks nest, and the values to
+    restore are kept on the thread's own stack (`Mode.saved`), never on the switch: one switch object
+    may be used in several threads at once.
     """
 
     def __init__(self, field: str, value):
-        self.field, self.value, self.previous = field, value, []
+        self.field, self.value = field, value
 
     def new_value(self, old):
         """The field's value inside the block, given its value outside."""
@@ -207,18 +212,12 @@ class switch(contextlib.ContextDecorator):
 
     def __enter__(self) -> None:
         m = _local.mode
-        old = getattr(m, self.field)
-        self.previous.append(old)
-        setattr(m, self.field, self.new_value(old))
+        m.saved.append(getattr(m, self.field))
+        setattr(m, self.field, self.new_value(m.saved[-1]))
 
     def __exit__(self, *exc) -> None:
-        setattr(_local.mode, self.field, self.previous.pop())
-
-    def _recreate_cm(self):
-        """As a decorator: a fresh copy for every call, so calls in several threads never share state."""
-        fresh = copy.copy(self)
-        fresh.previous = []
-        return fresh
+        m = _local.mode
+        setattr(m, self.field, m.saved.pop())
 
 
 def no_grad() -> switch:

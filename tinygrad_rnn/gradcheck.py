@@ -43,7 +43,7 @@ def gradcheck(fn, *inputs: Tensor, eps: float = 1e-6, atol: float = 1e-6, rtol: 
 
     def output():
         out = fn(*inputs)
-        out = out[0] if isinstance(out, (tuple, list)) else out
+        out = out[0] if isinstance(out, (tuple, list)) and out else out
         if not isinstance(out, Tensor):
             raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}")
         return out
@@ -57,12 +57,28 @@ def gradcheck(fn, *inputs: Tensor, eps: float = 1e-6, atol: float = 1e-6, rtol: 
         analytic_grads = {i: np.zeros_like(inputs[i].data) if inputs[i].grad is None else np.array(inputs[i].grad)
                     for i in checked}
     for i in checked:
-        x = inputs[i]
-        x.data = np.require(x.data, requirements="CW")  # contiguous and writable (0-d stays 0-d), so the
-                                                        # flat view below aliases x.data
+        numeric = _finite_differences(inputs[i], output, v, eps)
         analytic = analytic_grads[i]
-        numeric = np.zeros_like(x.data)
-        flat = x.data.reshape(-1)                   # a view: nudges change x.data in place
+        excess = np.abs(analytic - numeric) - (atol + rtol * np.abs(numeric))
+        bad = ~(excess <= 0)                        # nan in either gradient is a mismatch too
+        if bad.any():
+            worst = np.unravel_index(np.argmax(np.where(np.isnan(excess), np.inf, excess)), numeric.shape)
+            raise AssertionError(
+                f"gradcheck: input {i} (shape {numeric.shape}) has {int(bad.sum())} wrong gradient entries; "
+                f"worst at index {tuple(int(j) for j in worst)}: backward gives {analytic[worst]:.10g}, "
+                f"finite differences give {numeric[worst]:.10g}")
+    return True
+
+
+def _finite_differences(x: Tensor, output, v: np.ndarray, eps: float) -> np.ndarray:
+    """(L(x + eps) - L(x - eps)) / (2 eps) for each entry of x, L = sum(v * output()). The nudges go into a
+    contiguous copy of x's data, and x gets its own array back whatever happens (an error in fn, an
+    interrupt), so a parameter passed as an input is never left nudged."""
+    original = x.data
+    x.data = np.array(original, order="C")          # (0-d stays 0-d); the flat view below aliases it
+    numeric = np.zeros_like(x.data)
+    flat = x.data.reshape(-1)
+    try:
         for k in range(flat.size):
             kept = flat[k]
             flat[k] = kept + eps
@@ -71,15 +87,9 @@ def gradcheck(fn, *inputs: Tensor, eps: float = 1e-6, atol: float = 1e-6, rtol: 
             down = float(np.sum(output().data * v))
             flat[k] = kept
             numeric.reshape(-1)[k] = (up - down) / (2 * eps)
-        excess = np.abs(analytic - numeric) - (atol + rtol * np.abs(numeric))
-        bad = excess > 0
-        if bad.any():
-            worst = np.unravel_index(np.argmax(excess), x.data.shape)     # the furthest past its tolerance
-            raise AssertionError(
-                f"gradcheck: input {i} (shape {x.data.shape}) has {int(bad.sum())} wrong gradient entries; "
-                f"worst at index {tuple(int(j) for j in worst)}: backward gives {analytic[worst]:.10g}, "
-                f"finite differences give {numeric[worst]:.10g}")
-    return True
+    finally:
+        x.data = original
+    return numeric
 
 
 def _check_arguments(fn, inputs: tuple, eps, atol, rtol) -> None:
@@ -92,5 +102,5 @@ def _check_arguments(fn, inputs: tuple, eps, atol, rtol) -> None:
                             "(wrap the number: Tensor(v.data, requires_grad=True))")
     for name, value, positive in (("eps", eps, True), ("atol", atol, False), ("rtol", rtol, False)):
         number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-        if not number or not (value > 0 if positive else value >= 0):
+        if not number or not np.isfinite(value) or not (value > 0 if positive else value >= 0):
             raise ValueError(f"gradcheck: {name} must be a number {'> 0' if positive else '>= 0'}, got {value!r}")

@@ -142,14 +142,16 @@ def condition(cond) -> np.ndarray:
 
 def tensor_data(data, requires_grad) -> np.ndarray:
     """Tensor(data)'s array: float32/float64 kept, integers become float64; booleans are refused, since a
-    float Tensor of 0s and 1s used as an index would select by position, never as a mask. requires_grad
-    must be True or False."""
+    float Tensor of 0s and 1s used as an index would select by position, never as a mask. A numpy array
+    is copied (as torch.tensor does), so changing it later cannot change what a graph recorded.
+    requires_grad must be True or False."""
     check_flag(requires_grad, "Tensor(requires_grad=...)")
     arr = as_array(data, "Tensor(data)")
     if arr.dtype.kind == "b":
         raise TypeError("Tensor(data) expects numbers, got booleans: to select with a mask, index with the "
                         "boolean numpy array itself (x[mask]); for 0/1 numbers, cast it first (mask.astype(float))")
-    return as_float_array(arr)
+    out = as_float_array(arr)
+    return out.copy() if np.may_share_memory(out, arr) and arr is data else out    # the user's array: a copy
 
 
 def check_rows(ndim: int, what: str) -> None:

@@ -229,7 +229,9 @@ class Tensor(Node, ArrayLike):
 
     def detach(self) -> "Tensor":
         """A new leaf sharing this data but cut from the graph: no gradient flows back through it."""
-        return Tensor(self.data)
+        leaf = object.__new__(Tensor)
+        leaf._init_leaf(self.data, False, None)
+        return leaf
 
     def __repr__(self) -> str:
         extra = "".join([f", name={self.name!r}" if self.name else "",

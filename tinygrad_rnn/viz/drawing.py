@@ -58,8 +58,12 @@ def prepare(root: Node, detail: str = "auto", show_grad: bool = False, show_data
         raise TypeError(f"draw(root) expects a Value or Tensor, got {type(root).__name__}")
     if detail not in DETAILS:
         raise ValueError(f"draw(detail={detail!r}): expected one of {', '.join(map(repr, DETAILS))}")
-    if max_nodes is not None and (not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1):
+    if max_nodes is not None and (not isinstance(max_nodes, Integral) or isinstance(max_nodes, bool) or max_nodes < 1):
         raise ValueError(f"draw(max_nodes={max_nodes!r}): expected a positive int or None")
+    unknown = sorted(set(graph_attrs) - GRAPH_ATTRIBUTES)
+    if unknown:
+        raise TypeError(f"draw() got an unexpected keyword argument {unknown[0]!r}: neither an option of draw() "
+                        "nor a Graphviz graph attribute (such as dpi, size, ratio, rankdir, nodesep)")
     if preset not in PRESETS:
         raise ValueError(f"draw(preset={preset!r}): expected one of {', '.join(map(repr, PRESETS))}")
     keep = check_steps(steps)
@@ -69,6 +73,18 @@ def prepare(root: Node, detail: str = "auto", show_grad: bool = False, show_data
     opts = Options(show_grad, show_data, show_shapes, bool(legend))
     layout = Layout(rec, choose_detail(rec, detail, max_nodes), opts, collapse_loss=detail == "auto", keep=keep)
     return layout, graph_attrs, preset
+
+
+GRAPH_ATTRIBUTES = frozenset(
+    "_background bb beautify bgcolor center charset class clusterrank colorscheme comment compound concentrate "
+    "Damping defaultdist dim dimen diredgeconstraints dpi epsilon esep fontcolor fontname fontnames fontpath "
+    "fontsize forcelabels gradientangle href id imagepath inputscale K label label_scheme labeljust labelloc "
+    "landscape layerlistsep layers layerselect layersep layout levels levelsgap lheight linelength lp lwidth "
+    "margin maxiter mclimit mindist mode model newrank nodesep nojustify normalize notranslate nslimit "
+    "nslimit1 oneblock ordering orientation outputorder overlap overlap_scaling overlap_shrink pack packmode "
+    "pad page pagedir quadtree quantum rankdir ranksep ratio remincross repulsiveforce resolution root rotate "
+    "rotation scale searchsize sep showboxes size smoothing sortv splines start style stylesheet target "
+    "TBbalance tooltip truecolor URL viewport voro_margin xdotversion".split())    # Graphviz's graph attributes
 
 
 def check_steps(steps) -> tuple | None:

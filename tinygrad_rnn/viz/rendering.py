@@ -34,7 +34,10 @@ def render(root: Node, path, format: str | None = None, **draw_kwargs) -> str:
     """
     path, fmt = _target(path, format)
     layout, attrs, preset = prepare(root, **draw_kwargs)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OSError(f"render: cannot create the folder {os.fspath(path.parent)!r}: {err.strerror or err}") from None
     try:
         data = run_dot(pick_arrangement(layout, attrs, preset), fmt)
     except graphviz.ExecutableNotFound:
@@ -49,8 +52,16 @@ def render(root: Node, path, format: str | None = None, **draw_kwargs) -> str:
         warnings.warn(f"render: dot failed on the readable layout ({_reason(err)}); retrying with the "
                       "plain preset", stacklevel=2)
         data = run_dot(layout.digraph(attrs, None), fmt)
-    path.write_bytes(data)
+    _write(path, data)
     return os.fspath(path)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write the picture, an unwritable place (no permission, a read-only file system) named clearly."""
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        raise OSError(f"render: cannot write {os.fspath(path)!r}: {err.strerror or err}") from None
 
 
 def _target(path, format) -> tuple:
@@ -64,6 +75,10 @@ def _target(path, format) -> tuple:
     if fmt not in FORMATS:
         raise ValueError(f"render(path={os.fspath(path)!r}, format={format!r}): cannot write format "
                          f"{fmt!r}; use a path ending in .svg, .png or .pdf, or pass format= one of {FORMATS}")
+    blocked = next((p for p in [path, *path.parents] if p.exists() and not p.is_dir()), None)
+    if path.is_dir() or (blocked is not None and blocked != path):
+        raise ValueError(f"render(path={os.fspath(path)!r}): cannot write there: "
+                         + ("it is a directory" if path.is_dir() else f"{os.fspath(blocked)!r} is a file, not a directory"))
     return path, fmt
 
 
