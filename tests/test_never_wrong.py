@@ -3,6 +3,7 @@ replaced it (PyTorch's answer, or a clear error)."""
 import io
 import threading
 import weakref
+import zipfile
 
 import numpy as np
 import pytest
@@ -313,8 +314,7 @@ def test_a_step_that_raises_changes_no_parameter():
         optim.SGD([a, b], lr=1.0).step()
     np.testing.assert_array_equal(a.data, [1.0, 1.0])
     b.grad = [1.0, 2.0]
-    with pytest.raises(TypeError, match=r"clip_grad_norm_: parameter 1's .grad must be a numpy array of real "
-                                        r"numbers, got list"):
+    with pytest.raises(TypeError, match=r"clip_grad_norm_: parameter 1's .grad must be a numpy array of floats, got list"):
         nn.utils.clip_grad_norm_([a, b], 0.1)
     np.testing.assert_array_equal(a.grad, [1.0, 1.0])
 
@@ -363,3 +363,122 @@ def test_cross_entropy_gradient_survives_a_step_between_two_backwards():
     lin.zero_grad()
     loss.backward()
     np.testing.assert_array_equal(lin.weight.grad, first)
+
+
+# ---------------------------------------------------------------- found by trying to break it
+def test_replacing_a_layer_parameter_reaches_the_forward_pass():
+    rnn = nn.RNN(2, 2)
+    rnn.weight_hh_l0 = nn.Parameter(np.eye(2))
+    out, h = rnn(tr.Tensor(np.ones((3, 1, 2))))
+    h.sum().backward()
+    assert rnn.cells[0].weight_hh is rnn.weight_hh_l0 and rnn.weight_hh_l0.grad is not None
+    with pytest.raises(TypeError, match=r"RNN: cannot assign a ndarray as parameter 'weight_hh_l0'"):
+        rnn.weight_hh_l0 = np.eye(2)
+
+
+def test_padding_never_reaches_a_gradient_even_nan_or_inf():
+    gru = nn.GRU(2, 3)
+    x = np.ones((4, 2, 2))
+    x[3, 1] = np.nan
+    out, h = gru(tr.Tensor(x), lengths=[4, 3])
+    (out.sum() + h.sum()).backward()
+    assert np.isfinite(gru.weight_ih_l0.grad).all() and np.isfinite(out.data).all()
+
+
+def test_infinite_rows_in_logsumexp_and_ignored_rows_in_cross_entropy():
+    F = nn.functional
+    assert F.logsumexp(tr.Tensor([-np.inf, -np.inf])).item() == -np.inf
+    assert F.logsumexp(tr.Tensor([np.inf, 0.0])).item() == np.inf
+    logits = tr.Tensor([[0.0, 1.0], [-np.inf, -np.inf]], requires_grad=True)
+    loss = F.cross_entropy(logits, [1, -100], ignore_index=-100)     # the ignored row never enters
+    loss.backward()
+    assert loss.item() == pytest.approx(np.log1p(np.exp(-1.0)), rel=1e-15)
+    np.testing.assert_array_equal(logits.grad[1], [0.0, 0.0])
+    per_row = F.cross_entropy(tr.Tensor([[0.0, 1.0], [2.0, 0.0]]), [-100, 0], ignore_index=-100, reduction="none")
+    np.testing.assert_allclose(per_row.data, [0.0, np.log1p(np.exp(-2.0))], rtol=1e-14)
+
+
+def test_joins_take_an_int_axis_only():
+    with pytest.raises(TypeError, match=r"concatenate\(axis=...\) expects an int, got NoneType None"):
+        tr.concatenate([tr.Tensor([[1.0]]), tr.Tensor([[2.0]])], axis=None)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+def test_gradcheck_fails_on_nan_and_restores_its_inputs():
+    with pytest.raises(AssertionError, match="backward gives nan"):
+        tr.gradcheck(lambda a: (a * a) ** 0.5, tr.Tensor([0.0, 1.0], requires_grad=True))
+    x = tr.Tensor([1e-7, 2.0], requires_grad=True)
+    before = x.data
+    with pytest.raises(ValueError, match="Tensor.log"):
+        tr.gradcheck(lambda a: a.log(), x)                   # fails while x is nudged below zero
+    assert x.data is before and x.data.tolist() == [1e-7, 2.0]
+
+
+def test_a_reused_input_buffer_cannot_change_a_recorded_graph():
+    w, buffer, loss = tr.Tensor([1.0], requires_grad=True), np.zeros(1), 0.0
+    for value in (1.0, 2.0):
+        buffer[0] = value
+        loss = loss + (w * tr.Tensor(buffer)).sum()          # Tensor(array) copies, as torch.tensor does
+    loss.backward()
+    np.testing.assert_array_equal(w.grad, [3.0])
+
+
+def test_one_switch_object_used_in_two_threads():
+    shared, seen, go = tr.scope("enc"), {}, threading.Event()
+
+    def first():
+        with shared:
+            go.wait(5)
+        seen["first"] = (tr.Tensor([1.0], requires_grad=True) * 2).scope
+
+    def second():
+        with tr.scope("dec"), shared:
+            go.set()
+        seen["second"] = (tr.Tensor([1.0], requires_grad=True) * 2).scope
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == {"first": (), "second": ()}
+
+
+def test_threads_backpropagating_into_one_parameter_lose_nothing():
+    w = tr.Tensor(np.zeros(200_000), requires_grad=True)
+
+    def run():
+        for _ in range(10):
+            (w * 1.0).sum().backward()
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert w.grad.min() == w.grad.max() == 40.0
+
+
+def test_draw_refuses_a_misspelled_option_and_save_a_directory(tmp_path):
+    loss = (tr.Tensor([1.0], requires_grad=True) * 2).sum()
+    with pytest.raises(TypeError, match="draw\\(\\) got an unexpected keyword argument 'show_grads'"):
+        tr.viz.draw(loss, show_grads=True)
+    with pytest.raises(IsADirectoryError, match="names a directory, not a file"):
+        nn.Linear(2, 2).save(tmp_path)
+    with pytest.raises(TypeError, match="must be open for writing in binary mode"):
+        nn.Linear(2, 2).save(io.StringIO())
+
+
+def test_a_checkpoint_declaring_a_huge_array_is_damaged_not_a_memory_error(tmp_path):
+    path = tmp_path / "huge.npz"
+    with zipfile.ZipFile(path, "w") as archive, archive.open("weight.npy", "w") as member:
+        np.lib.format.write_array_header_1_0(member, {"descr": "<f8", "fortran_order": False, "shape": (10**11,)})
+    with pytest.raises(ValueError, match="is not an .npz archive written by save\\(\\), or it is damaged"):
+        nn.Linear(2, 2).load(path)
+
+
+def test_sampling_refuses_nan_logits_and_integer_gradients_are_refused():
+    with pytest.raises(FloatingPointError, match="logits that are nan or infinite"):
+        train.sample(lambda token, h: (tr.Tensor([np.nan, 0.0]), h), tr.Tensor([0.0]), 0, 3)
+    a = tr.Tensor(np.ones(2), requires_grad=True)
+    a.grad = np.array([3, 4])
+    with pytest.raises(TypeError, match="must be a numpy array of floats, got dtype int64"):
+        nn.utils.clip_grad_norm_([a], 1.0)

@@ -50,7 +50,7 @@ def check_permutation(axes: tuple, ndim: int, shape: tuple) -> None:
 def float_dtype(dtype, expected: str) -> np.dtype:
     """np.dtype(dtype), which must be float32 or float64."""
     try:
-        dt = np.dtype(dtype)
+        dt = np.dtype(dtype) if dtype is not None else None      # (np.dtype(None) would be float64)
     except TypeError:
         raise TypeError(f"{expected}, got {dtype!r}") from None
     if dt not in (np.float32, np.float64):
@@ -103,8 +103,10 @@ def check_linear(parents: tuple) -> None:
 
 
 def check_joinable(tensors: list, axis, op: str) -> int:
-    """concatenate/stack inputs: equal shapes outside the joined axis (stack: equal shapes); returns
-    the joined axis as a non-negative int."""
+    """concatenate/stack inputs: an int axis, equal shapes outside the joined axis (stack: equal
+    shapes); returns the joined axis as a non-negative int."""
+    if not is_int(axis):
+        raise TypeError(f"{op}(axis=...) expects an int, got {type(axis).__name__} {axis!r}")
     first = tensors[0].data.shape
     if op == "stack":
         for i, t in enumerate(tensors):

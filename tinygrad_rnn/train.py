@@ -13,6 +13,7 @@ from collections import deque
 import numpy as np
 
 from .autograd import no_grad
+from .checks import check_flag, is_number
 from .join import stack
 from .nn.functional import softmax
 from .rng import default_generator
@@ -118,7 +119,7 @@ def teacher_forcing(step, state, targets, start, ratio: float = 1.0, generator=N
     targets = _tokens(targets)
     if targets.ndim == 0 or len(targets) == 0:
         raise ValueError(f"teacher_forcing: targets must be a non-empty sequence of tokens, got shape {targets.shape}")
-    rng = generator or default_generator()
+    rng = _generator(generator, "teacher_forcing")
     token, outputs = start, []
     for t in range(len(targets)):
         logits, state = step(token, state)
@@ -138,17 +139,24 @@ def sample(step, state, start, length: int, temperature: float = 1.0, greedy: bo
     """
     if not isinstance(length, (int, np.integer)) or isinstance(length, bool) or length < 0:
         raise ValueError(f"sample: length must be a non-negative int, got {length!r}")
-    if not greedy and not isinstance(temperature, (int, float, np.integer, np.floating)):
+    check_flag(greedy, "sample(greedy=...)")
+    if not greedy and not is_number(temperature):
         raise TypeError(f"sample: temperature must be a number > 0, got {type(temperature).__name__} {temperature!r}")
     if not greedy and not temperature > 0:
         raise ValueError(f"sample: temperature must be > 0, got {temperature}")
+    if not greedy and not 1e-30 <= temperature < float("inf"):
+        raise ValueError(f"sample: temperature must be a finite number >= 1e-30 (smaller ones overflow: use "
+                         f"greedy=True for the most likely token), got {temperature}")
     step = _checked_step(step, "sample", "(logits, state)")
-    rng = generator or default_generator()
+    rng = _generator(generator, "sample")
     token, generated = start, []
     with no_grad():
         for _ in range(length):
             logits, state = step(token, state)
             logits = _logits(logits, "sample")
+            if not np.isfinite(logits.data).all():
+                raise FloatingPointError("sample: the step returned logits that are nan or infinite; there is no "
+                                         "distribution to draw from")
             if greedy:
                 token = logits.data.argmax(axis=-1)
             else:
@@ -158,6 +166,14 @@ def sample(step, state, start, length: int, temperature: float = 1.0, greedy: bo
             token = int(token) if np.ndim(token) == 0 else token
             generated.append(token)
     return generated
+
+
+def _generator(generator, fn: str) -> np.random.Generator:
+    """The generator to draw from: the library's when None, else a numpy Generator."""
+    if generator is not None and not isinstance(generator, np.random.Generator):
+        raise TypeError(f"{fn}: generator must be a numpy Generator (np.random.default_rng(seed)) or None, "
+                        f"got {type(generator).__name__}")
+    return generator or default_generator()
 
 
 def _check_window(k1, k2) -> tuple:

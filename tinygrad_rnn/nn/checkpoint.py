@@ -7,6 +7,7 @@ truncated or foreign file raises one clear error naming the file and the cause.
 """
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 import zipfile
@@ -32,6 +33,9 @@ def _write(state: dict, file) -> None:
 def save_arrays(state: dict, target):
     """Write `state` to `target` (a path or an open binary file); returns target."""
     if hasattr(target, "write"):
+        if isinstance(target, io.TextIOBase) or not getattr(target, "writable", lambda: True)():
+            raise TypeError(f"Module.save: the file {_target_name(target)} must be open for writing in binary "
+                            "mode, open(path, 'wb')")
         _write(state, target)
         return target
     if not isinstance(target, (str, os.PathLike)):
@@ -40,6 +44,9 @@ def save_arrays(state: dict, target):
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"Module.save: the folder {folder} of {path} does not exist")
+    if not os.path.basename(path) or os.path.isdir(path):
+        raise IsADirectoryError(f"Module.save: {path!r} names a directory, not a file; name a file, e.g. "
+                                f"{os.path.join(path, 'model.npz')!r}")
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as file:
@@ -69,7 +76,8 @@ def load_arrays(source) -> dict:
                 else:
                     with archive.open(info) as member:
                         arrays[key] = np.lib.format.read_array(member, allow_pickle=False)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as err:
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error, NotImplementedError, RuntimeError,
+            MemoryError) as err:                   # a damaged header may declare an unreadable method or size
         raise ValueError(f"Module.load: {name} is not an .npz archive written by save(), or it is damaged "
                          f"({err})") from None
     if objects:
@@ -83,4 +91,7 @@ def _holds_objects(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     with archive.open(info) as member:
         version = np.lib.format.read_magic(member)
         reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-        return reader(member)[2].hasobject
+        shape, _, dtype = reader(member)
+    if not dtype.hasobject and int(np.prod(shape, dtype=np.float64)) * dtype.itemsize > info.file_size:
+        raise ValueError(f"array {info.filename!r} declares shape {shape} but the file holds {info.file_size} bytes")
+    return dtype.hasobject

@@ -2,8 +2,9 @@
 indices), kept out of the maths as in tinygrad_rnn/checks.py: a function opens with one call here."""
 import numpy as np
 
-from ..checks import as_array, as_float_array, is_int, normalize_axes
+from ..checks import as_array, as_float_array, check_flag, is_int, normalize_axes
 from ..tensor import Tensor
+from .module import Parameter
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -23,6 +24,19 @@ def check_dtype(owner: str, what: str, x: Tensor, parameter: Tensor) -> None:
                         f"{what} (x.astype(np.{parameter.dtype})) or the model (model.to(np.{x.dtype}))")
 
 
+def check_batch(owner: str, batch) -> None:
+    """A state's batch size: a positive int, or None for an unbatched state."""
+    if batch is not None and (not is_int(batch) or batch < 1):
+        raise ValueError(f"{owner}.init_state(batch=...) expects a positive int or None, got {batch!r}")
+
+
+def check_parameter(owner: str, name: str, value) -> None:
+    """A layer's parameter can only be replaced by a Parameter (PyTorch refuses anything else too)."""
+    if not isinstance(value, Parameter):
+        raise TypeError(f"{owner}: cannot assign a {type(value).__name__} as parameter '{name}' (a Parameter is "
+                        "expected: wrap it, nn.Parameter(array))")
+
+
 def check_probability(p, owner: str) -> float:
     """p as a float, if it is a number in [0, 1]; otherwise an error naming `owner`."""
     if not isinstance(p, (int, float, np.integer, np.floating)) or isinstance(p, bool):
@@ -32,9 +46,13 @@ def check_probability(p, owner: str) -> float:
     return float(p)
 
 
-def dropout_probability(x, p) -> float:
-    """dropout's arguments checked: a Tensor x and a probability p; returns p as a float."""
+def dropout_probability(x, p, training, generator) -> float:
+    """dropout's arguments checked: a Tensor x, a probability p, a bool training and a numpy Generator or
+    None; returns p as a float."""
     check_tensor(x, "dropout", "x")
+    check_flag(training, "dropout(training=...)")
+    if generator is not None and not isinstance(generator, np.random.Generator):
+        raise TypeError(f"dropout: generator must be a numpy Generator or None, got {type(generator).__name__}")
     return check_probability(p, "dropout")
 
 

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..matmul import linear  # noqa: F401  (re-exported: tr.nn.functional.linear, as in PyTorch)
 from ..rng import default_generator
+from ..join import concatenate
 from ..tensor import Tensor
 from .checks import check_along_axis, cross_entropy_targets, dropout_probability, embedding_indices, mse_target
 
@@ -23,6 +24,7 @@ def logsumexp(x: Tensor, axis: int = -1, keepdims: bool = False) -> Tensor:
     ln sum e^(x - m)), so it stays finite for huge inputs. Its gradient is softmax(x)."""
     check_along_axis(x, axis, "logsumexp")
     m = x.data.max(axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0).astype(x.dtype)     # a row of -inf (or +inf) keeps its -inf (+inf)
     return (x - m).exp().sum(axis=axis, keepdims=keepdims).log() + (m if keepdims else np.squeeze(m, axis))
 
 
@@ -40,14 +42,18 @@ def cross_entropy(logits: Tensor, targets, reduction: str = "mean", ignore_index
     number of rows that count.
     """
     t = cross_entropy_targets(logits, targets, reduction, ignore_index)
-    keep = np.ones(len(t), dtype=bool) if ignore_index is None else t != ignore_index
-    picked = log_softmax(logits, axis=1)[np.arange(len(t)), np.where(keep, t, 0)]   # log yhat of the true class
-    if ignore_index is not None:
-        picked = picked * keep.astype(logits.dtype)           # ignored rows count zero
-    if reduction == "none":
-        return -picked
-    total = -picked.sum()
-    return total if reduction == "sum" else total * (1.0 / max(int(keep.sum()), 1))
+    rows = np.arange(len(t)) if ignore_index is None else np.flatnonzero(t != ignore_index)   # rows that count
+    losses = -log_softmax(logits[rows], axis=1)[np.arange(len(rows)), t[rows]]   # -log yhat of the true class
+    if reduction == "none":                                   # ignored rows: 0, in their places
+        return losses if len(rows) == len(t) else concatenate(
+            [losses, Tensor(np.zeros(len(t) - len(rows), logits.dtype))])[np.argsort(np.r_[rows, _others(rows, t)])]
+    total = losses.sum()
+    return total if reduction == "sum" else total * (1.0 / max(len(rows), 1))
+
+
+def _others(rows: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The row numbers not in `rows` (the ignored ones), in order."""
+    return np.setdiff1d(np.arange(len(t)), rows)
 
 
 def mse_loss(prediction: Tensor, target, reduction: str = "mean") -> Tensor:
@@ -59,7 +65,7 @@ def mse_loss(prediction: Tensor, target, reduction: str = "mean") -> Tensor:
 
 def dropout(x: Tensor, p: float = 0.5, training: bool = True, generator: np.random.Generator | None = None) -> Tensor:
     """Zero each entry with probability p and scale the rest by 1 / (1 - p) (identity when not training)."""
-    p = dropout_probability(x, p)
+    p = dropout_probability(x, p, training, generator)
     if not training or p == 0.0:
         return x
     if p == 1.0:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..checks import as_array
+from ..checks import as_array, check_flag
 from ..op_checks import float_dtype
 from ..tensor import Tensor
 from .checkpoint import load_arrays, save_arrays
@@ -70,12 +70,14 @@ class Module:
         return (m for _, m in self.named_children())
 
     def modules(self) -> Iterator["Module"]:
-        """This module and every module below it, depth first (iterative)."""
-        stack = [self]
+        """This module and every module below it, depth first (iterative), each once (a shared one too)."""
+        stack, seen = [self], set()
         while stack:
             module = stack.pop()
-            yield module
-            stack.extend(reversed(list(module.children())))
+            if id(module) not in seen:
+                seen.add(id(module))
+                yield module
+                stack.extend(reversed(list(module.children())))
 
     def named_parameters(self, prefix: str = "", remove_duplicate: bool = True) -> Iterator[tuple]:
         """(dotted name, Parameter) for every parameter of this module and its sub-modules: each once,
@@ -105,6 +107,7 @@ class Module:
 
     def train(self, mode: bool = True) -> "Module":
         """Training mode (dropout active) for this module and all below it; returns self."""
+        check_flag(mode, "Module.train(mode=...)")
         for m in self.modules():
             m.training = bool(mode)
         return self
@@ -134,6 +137,7 @@ class Module:
         """
         if not isinstance(state, dict):
             raise TypeError(f"load_state_dict expects a dict of arrays, got {type(state).__name__}")
+        check_flag(strict, "load_state_dict(strict=...)")
         params = dict(self.named_parameters(remove_duplicate=False))
         arrays = {k: as_array(v.data if isinstance(v, Tensor) else v, f"load_state_dict: '{k}'")
                   for k, v in state.items()}

@@ -15,7 +15,7 @@ from ..autograd import scope
 from ..join import concatenate, stack, where
 from ..tensor import Tensor
 from .cell import RecurrentCell, check_state_tensors
-from .checks import check_positive_int, check_sequence_input, valid_steps
+from .checks import check_parameter, check_positive_int, check_sequence_input, valid_steps
 from .functional import dropout as dropout_fn
 from .fused import check_fusable, step_function
 from .gru_cell import GRUCell
@@ -78,10 +78,20 @@ class RecurrentLayer(Module):
                       for k in range(self.num_layers) for _ in range(D)]          # index k * D + d, as hx
         if fused:
             check_fusable(self.cells[0], name)
+        self._names = {}                              # PyTorch name -> (cell index, the cell's name)
         for index, cell in enumerate(self.cells):
-            suffix = self._suffix(index)
             for key, p in cell.named_parameters():
-                setattr(self, key + suffix, p)       # the same Parameter, under its PyTorch name
+                setattr(self, key + self._suffix(index), p)      # the same Parameter, under its PyTorch name
+                self._names[key + self._suffix(index)] = (index, key)
+
+    def __setattr__(self, key: str, value) -> None:
+        """Replacing a parameter by its PyTorch name (`rnn.weight_hh_l0 = Parameter(...)`) replaces it in
+        the cell that computes with it too, as PyTorch refreshes its flat weights."""
+        if key in self.__dict__.get("_names", ()):
+            check_parameter(type(self).__name__, key, value)
+            index, cell_key = self._names[key]
+            setattr(self.cells[index], cell_key, value)
+        super().__setattr__(key, value)
 
     def _suffix(self, index: int) -> str:
         """The PyTorch name suffix of cell `index` = k * D + d: "_l{k}", plus "_reverse" for d = 1."""
@@ -114,6 +124,9 @@ class RecurrentLayer(Module):
             B = x.shape[1]
             states = self._initial_states(hx, B, batched, x.dtype)
         valid = None if lengths is None else valid_steps(type(self).__name__, lengths, T, B)    # (T, B, 1)
+        if valid is not None:               # padding never reaches a result or a gradient, even nan or inf
+            with scope(f"{type(self).__name__}.l0"):
+                x = where(valid, x, 0.0)
         finals = []
         for k in range(self.num_layers):
             with scope(f"{type(self).__name__}.l{k}"):

@@ -82,14 +82,14 @@ def _param_list(parameters, fn: str) -> list:
 
 
 def check_grads(params: list, owner: str) -> None:
-    """Each parameter's .grad is None or a real numpy array of the parameter's shape."""
+    """Each parameter's .grad is None or a float numpy array of the parameter's shape."""
     for i, p in enumerate(params):
         g = p.grad
         if g is None:
             continue
-        if not isinstance(g, np.ndarray) or g.dtype.kind not in "fiu":
+        if not isinstance(g, np.ndarray) or g.dtype.kind != "f":
             got = f"dtype {g.dtype}" if isinstance(g, np.ndarray) else type(g).__name__
-            raise TypeError(f"{owner}: parameter {i}'s .grad must be a numpy array of real numbers, got {got} "
+            raise TypeError(f"{owner}: parameter {i}'s .grad must be a numpy array of floats, got {got} "
                             "(was .grad assigned by hand?)")
         if g.shape != p.data.shape:
             raise ValueError(f"{owner}: parameter {i} has shape {p.data.shape}, but its "
