@@ -482,3 +482,19 @@ def test_sampling_refuses_nan_logits_and_integer_gradients_are_refused():
     a.grad = np.array([3, 4])
     with pytest.raises(TypeError, match="must be a numpy array of floats, got dtype int64"):
         nn.utils.clip_grad_norm_([a], 1.0)
+
+
+def test_zero_d_results_are_arrays_and_overflows_are_infinities():
+    product = tr.Tensor(2.0) * tr.Tensor(3.0)
+    assert type(product.data) is np.ndarray and product.data.shape == ()
+    assert (tr.Value(10.0) ** 400).data == float("inf")
+    assert (tr.Value(-10.0) ** 401).data == -float("inf")
+    t = tr.Tensor(np.array([1.0, 3.0, 3.0], np.float32), requires_grad=True)
+    (t * 1.0).max().backward()
+    assert t.grad.dtype == np.float32 and t.grad.tolist() == [0.0, 0.5, 0.5]
+    seed = np.ones(3)
+    y = t.astype(np.float64) * 2.0
+    y.backward(seed)
+    seed[0] = 100.0                                     # the seed is copied: changing it later changes nothing
+    assert y.grad.tolist() == [1.0, 1.0, 1.0]
+    assert tr.Tensor([1.0, 2.0])[[]].shape == (0,)

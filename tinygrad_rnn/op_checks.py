@@ -65,12 +65,12 @@ def plain_index(index):
     plain = []
     for part in parts:
         if is_node(part):
-            part = part.data
-            if not np.all(part == np.round(part)):
+            part = np.asarray(part.data)
+            if not np.all(np.isfinite(part) & (part == np.round(part))):
                 raise IndexError("Tensor index: a Tensor used as an index must hold whole numbers")
             part = part.astype(np.intp)
         if isinstance(part, list):
-            part = as_array(part, "Tensor index")
+            part = as_array(part, "Tensor index") if part else np.zeros(0, np.intp)     # x[[]]: nothing
         if isinstance(part, np.ndarray) and part.dtype.kind == "f":
             raise IndexError(f"Tensor index: arrays used as indices must be integer or bool, got {part.dtype}")
         plain.append(part)
@@ -178,7 +178,7 @@ def tensor_seed(grad, data: np.ndarray) -> np.ndarray:
     g = as_float_array(grad, "backward(grad)")
     if g.shape != data.shape:
         raise ValueError(f"backward(grad) expects shape {data.shape} (the Tensor's), got {g.shape}")
-    return g.astype(data.dtype, copy=False)
+    return np.array(g, dtype=data.dtype)            # a copy: the user's array may change later
 
 
 def check_scalar_root(data: np.ndarray) -> None:

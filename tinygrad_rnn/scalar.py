@@ -62,8 +62,8 @@ class Value(Node):
         elif a == 0 and k < 1:
             local = math.inf                      # a ** k with 0 < k < 1 is infinitely steep at 0
         else:
-            local = k * a ** (k - 1)
-        return self._child(a ** k, (self,), (local,), f"**{k:g}")
+            local = k * _power(a, k - 1)
+        return self._child(_power(a, k), (self,), (local,), f"**{float(k):g}")
 
     def exp(self) -> "Value":
         """out = e^a; d out/da = out."""
@@ -134,6 +134,14 @@ class Value(Node):
         label = f", name={self.name!r}" if self.name else ""
         op = f", op={self.op!r}" if self.op else ""
         return f"Value(data={self.data:.6g}, grad={self.grad if self.grad is None else f'{self.grad:.6g}'}{op}{label})"
+
+
+def _power(a: float, k) -> float:
+    """a ** k, with an overflow giving an infinity of the right sign (Python raises OverflowError)."""
+    try:
+        return a ** k
+    except OverflowError:
+        return math.copysign(math.inf, a) if float(k).is_integer() and int(k) % 2 else math.inf
 
 
 def _no_gradient(g) -> tuple:

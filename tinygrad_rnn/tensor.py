@@ -39,7 +39,7 @@ def _binary(name: str, forward, da, db):
         other = other if isinstance(other, Tensor) else self._lift(other)
         a, b = self.data, other.data
         try:
-            out = forward(a, b)
+            out = np.asarray(forward(a, b))          # (numpy gives a scalar for two 0-d inputs)
         except ValueError:
             raise ValueError(f"{name}: cannot broadcast shapes {a.shape} and {b.shape}") from None
         return self._child(out, (self, other), partial(backward, a, b, out, self.requires_grad, other.requires_grad),
@@ -55,7 +55,7 @@ def _unary(name: str, forward, da):
 
     def op(self):
         a = self.data
-        out = forward(a)
+        out = np.asarray(forward(a))
         return self._child(out, (self,), partial(backward, a, out), name)
     op.__doc__ = f"Elementwise {name}."
     return op
@@ -150,7 +150,7 @@ class Tensor(Node, ArrayLike):
         """out = a ** k for a number k; da = g * k * a ** (k - 1)."""
         k = exponent(k)
         check_power(self.data, k)
-        return _unary(f"pow{k:g}", lambda a: _quiet_power(a, k),
+        return _unary(f"pow{float(k):g}", lambda a: _quiet_power(a, k),
                       lambda g, a, out: g * (k * _quiet_power(a, k - 1) if k else 0.0))(self)
 
     # ---------------------------------------------------------------- composed from the table
@@ -200,7 +200,7 @@ class Tensor(Node, ArrayLike):
         out = np.asarray(top if keepdims else top.reshape([n for i, n in enumerate(shape) if i not in axes]))
 
         def backward(g):
-            winners = a == top
+            winners = (a == top).astype(a.dtype)
             return (expand_reduced(g, shape, axes, keepdims) * (winners / winners.sum(axis=axes, keepdims=True)),)
         return self._child(out, (self,), backward, "max")
 

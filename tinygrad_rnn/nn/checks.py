@@ -81,7 +81,7 @@ def class_indices(values, what: str, fn: str) -> np.ndarray:
     """Integer class or row indices (whole-number floats are accepted and cast)."""
     idx = as_array(values.data if isinstance(values, Tensor) else values, f"{fn}: {what}")
     if idx.dtype.kind not in "iu":
-        if idx.dtype.kind != "f" or not np.all(idx == np.round(idx)):
+        if idx.dtype.kind != "f" or not np.all(np.isfinite(idx) & (idx == np.round(idx))):
             kind = "integer class indices" if what == "targets" else "integers"
             raise TypeError(f"{fn}: {what} must be {kind}, got dtype {idx.dtype}")
         idx = idx.astype(np.int64)
@@ -126,8 +126,8 @@ def mse_target(prediction, target, reduction: str) -> Tensor:
     """mse_loss's arguments checked; returns the target as a Tensor of the prediction's dtype and shape."""
     check_tensor(prediction, "mse_loss", "prediction")
     check_reduction(reduction, "mse_loss")
-    if not isinstance(target, Tensor):
-        target = Tensor(as_float_array(target, "mse_loss: target", integers=prediction.dtype))
+    if not isinstance(target, Tensor):                    # a number or an array: in the prediction's dtype
+        target = Tensor(as_float_array(target, "mse_loss: target").astype(prediction.dtype))
     if target.shape != prediction.shape:
         raise ValueError(f"mse_loss: target shape {target.shape} must equal prediction shape {prediction.shape}")
     return target
