@@ -42,18 +42,14 @@ def cross_entropy(logits: Tensor, targets, reduction: str = "mean", ignore_index
     number of rows that count.
     """
     t = cross_entropy_targets(logits, targets, reduction, ignore_index)
-    rows = np.arange(len(t)) if ignore_index is None else np.flatnonzero(t != ignore_index)   # rows that count
-    losses = -log_softmax(logits[rows], axis=1)[np.arange(len(rows)), t[rows]]   # -log yhat of the true class
+    keep = t != ignore_index                                  # the rows that count (all, without ignore_index)
+    kept = logits if keep.all() else logits[keep]             # ignored rows never enter, so never give nan
+    losses = -log_softmax(kept, axis=1)[np.arange(int(keep.sum())), t[keep]]   # -log yhat of the true class
     if reduction == "none":                                   # ignored rows: 0, in their places
-        return losses if len(rows) == len(t) else concatenate(
-            [losses, Tensor(np.zeros(len(t) - len(rows), logits.dtype))])[np.argsort(np.r_[rows, _others(rows, t)])]
+        return losses if keep.all() else concatenate([losses, Tensor(np.zeros(int((~keep).sum()), logits.dtype))])[
+            np.argsort(np.r_[np.flatnonzero(keep), np.flatnonzero(~keep)])]
     total = losses.sum()
-    return total if reduction == "sum" else total * (1.0 / max(len(rows), 1))
-
-
-def _others(rows: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """The row numbers not in `rows` (the ignored ones), in order."""
-    return np.setdiff1d(np.arange(len(t)), rows)
+    return total if reduction == "sum" else total * (1.0 / max(int(keep.sum()), 1))
 
 
 def mse_loss(prediction: Tensor, target, reduction: str = "mean") -> Tensor:
