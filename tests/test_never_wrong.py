@@ -498,3 +498,11 @@ def test_zero_d_results_are_arrays_and_overflows_are_infinities():
     seed[0] = 100.0                                     # the seed is copied: changing it later changes nothing
     assert y.grad.tolist() == [1.0, 1.0, 1.0]
     assert tr.Tensor([1.0, 2.0])[[]].shape == (0,)
+
+
+def test_a_nan_maximum_takes_the_gradient_and_unbatched_hx_is_described_without_a_batch():
+    t = tr.Tensor([[1.0, np.nan, 3.0], [1.0, 2.0, 3.0]], requires_grad=True)
+    t.max(axis=1).sum().backward()                      # PyTorch: the gradient goes to the nan
+    np.testing.assert_array_equal(t.grad, [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    with pytest.raises(ValueError, match=r"\(1, 3\) \(num_layers \* num_directions, hidden_size\), got \(2, 3\)"):
+        nn.RNN(2, 3)(tr.Tensor(np.ones((4, 2))), tr.Tensor(np.zeros((2, 3))))

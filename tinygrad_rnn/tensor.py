@@ -200,7 +200,7 @@ class Tensor(Node, ArrayLike):
         out = np.asarray(top if keepdims else top.reshape([n for i, n in enumerate(shape) if i not in axes]))
 
         def backward(g):
-            winners = (a == top).astype(a.dtype)
+            winners = ((a == top) | (np.isnan(a) & np.isnan(top))).astype(a.dtype)     # a nan maximum wins
             return (expand_reduced(g, shape, axes, keepdims) * (winners / winners.sum(axis=axes, keepdims=True)),)
         return self._child(out, (self,), backward, "max")
 

@@ -175,7 +175,7 @@ class RecurrentLayer(Module):
         expected, layout = ((LD, B, H), "(L*D, B, H)") if batched else ((LD, H), "(L*D, H)")
         names = tuple(f"{s}_0" for s in self.cells[0].state_names)                # h_0 (, c_0)
         parts = check_state_tensors(type(self).__name__, "hx", hx, names, "{} in hx", expected,
-                                    f"{layout} = {expected} (num_layers * num_directions, batch, hidden_size)",
+                                    f"{layout} = {expected} (num_layers * num_directions, {'batch, ' if batched else ''}hidden_size)",
                                     self.cells[0].weight_ih)
         if not batched:
             parts = tuple(p.reshape(LD, 1, H) for p in parts)
