@@ -145,16 +145,11 @@ class LastStateClassifier(MeanPoolClassifier):
         return self.out(tr.concatenate([h_n[d] for d in range(h_n.shape[0])], axis=1))
 
 
-def weights(model: tr.nn.Module) -> int:
-    """The number of trained numbers in a model."""
-    return sum(p.data.size for p in model.parameters())
-
-
 def matched_sizes(kind, vocab_size: int, embed: int, hidden: int) -> dict:
     """{'one-way': H1, 'two-way': hidden}: H1 is the one-way hidden size whose weight count is closest
     to the two-way model's (a GRU layer has 3H(I + H) + 6H weights per direction)."""
-    target = weights(kind(vocab_size, embed, hidden, True))
-    one_way = min(range(hidden, 3 * hidden), key=lambda h: abs(weights(kind(vocab_size, embed, h, False)) - target))
+    target = tr.nn.count_parameters(kind(vocab_size, embed, hidden, True))
+    one_way = min(range(hidden, 3 * hidden), key=lambda h: abs(tr.nn.count_parameters(kind(vocab_size, embed, h, False)) - target))
     return {"one-way": one_way, "two-way": hidden}
 
 
@@ -238,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> dict:
         "bidirectionality is powerful"
     vocab_size = question_data()[0].max() + 1
     sizes = matched_sizes(LastStateClassifier, vocab_size, 8, 8)
-    counts = {name: weights(LastStateClassifier(vocab_size, 8, h, name == "two-way")) for name, h in sizes.items()}
+    counts = {name: tr.nn.count_parameters(LastStateClassifier(vocab_size, 8, h, name == "two-way")) for name, h in sizes.items()}
     text, label = all_questions()[1234]
     print(f"1. question reviews, e.g. {text!r} ({'+' if label else '-'}); {len(all_questions())} reviews, 500 "
           f"held out; {steps} steps\n   weights: " + ", ".join(f"{n} GRU (H={sizes[n]}) {counts[n]}" for n in sizes)

@@ -88,7 +88,7 @@ def test_sentiment_one_way_and_two_way_have_matched_weights(kind):
 
     def by_hand(h, directions):               # embedding + GRU (3H(I + H) + 6H per direction) + linear
         return 30 * 8 + directions * (3 * h * (8 + h) + 6 * h) + (directions * h + 1) * 2
-    one, two = (demo.weights(cls(30, 8, sizes[n], n == "two-way")) for n in ("one-way", "two-way"))
+    one, two = (tr.nn.count_parameters(cls(30, 8, sizes[n], n == "two-way")) for n in ("one-way", "two-way"))
     assert (one, two) == (by_hand(sizes["one-way"], 1), by_hand(8, 2))
     assert abs(one / two - 1) < 0.05
     assert abs(by_hand(sizes["one-way"] + 1, 1) / two - 1) >= abs(one / two - 1)      # the closest size
