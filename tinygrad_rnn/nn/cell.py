@@ -13,6 +13,7 @@ subclassing this, setting `num_gates` (via __init__), `state_names`, and writing
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -70,7 +71,7 @@ class RecurrentCell(Module):
         """The G gate blocks of a packed pre-activation (..., G*H), each (..., H), in row order; each
         block is named after its gate ("[i]") when the cell has gate_names, so drawings can say which."""
         H = self.hidden_size
-        blocks = [a[..., k * H:(k + 1) * H] for k in range(self.num_gates)]
+        blocks = [a[index] for index in _block_indices(H, self.num_gates)]
         for block, gate in zip(blocks, self.gate_names):
             block.name = f"[{gate}]"
         return blocks
@@ -116,6 +117,13 @@ class RecurrentCell(Module):
 
     def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias else ", bias=False")
+
+
+@functools.lru_cache(maxsize=64)
+def _block_indices(H: int, G: int) -> tuple:
+    """The indices (..., k*H:(k+1)*H) of the G gate blocks, made once per (H, G) and shared by every step
+    (each slice object is one more object Python's collector would walk in every recorded step)."""
+    return tuple((Ellipsis, slice(k * H, (k + 1) * H)) for k in range(G))
 
 
 def check_state_tensors(owner: str, what: str, state, names: tuple, part: str, expected: tuple,
