@@ -24,7 +24,8 @@ _serials = itertools.count()              # creation order of nodes: parents are
 
 class Mode:
     """The switches every op reads: grad mode, the current scope, and an observer of each new node and
-    each local backward (anomaly mode is one), or None."""
+    each local backward (anomaly mode is one), or None; `saved` is the stack of the values the open
+    with-blocks will restore."""
 
     __slots__ = ("grad_enabled", "scope", "observer", "saved")
 
