@@ -506,3 +506,8 @@ def test_a_nan_maximum_takes_the_gradient_and_unbatched_hx_is_described_without_
     np.testing.assert_array_equal(t.grad, [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
     with pytest.raises(ValueError, match=r"\(1, 3\) \(num_layers \* num_directions, hidden_size\), got \(2, 3\)"):
         nn.RNN(2, 3)(tr.Tensor(np.ones((4, 2))), tr.Tensor(np.zeros((2, 3))))
+
+
+def test_dropout_with_one_layer_warns_as_pytorch_does():
+    with pytest.warns(UserWarning, match="LSTM: dropout=0.5 acts between layers, so with num_layers=1 it does nothing"):
+        nn.LSTM(3, 4, dropout=0.5)

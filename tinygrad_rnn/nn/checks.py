@@ -1,5 +1,8 @@
 """The argument checks of the nn layer (sizes, dtypes, probabilities, the losses' targets, embedding
 indices), kept out of the maths as in tinygrad_rnn/checks.py: a function opens with one call here."""
+import warnings
+from numbers import Real
+
 import numpy as np
 
 from ..checks import as_array, as_float_array, check_flag, is_int, normalize_axes
@@ -22,6 +25,19 @@ def check_dtype(owner: str, what: str, x: Tensor, parameter: Tensor) -> None:
     if x.dtype != parameter.dtype:
         raise TypeError(f"{owner}: {what} is {x.dtype} but the parameters are {parameter.dtype}; cast the "
                         f"{what} (x.astype(np.{parameter.dtype})) or the model (model.to(np.{x.dtype}))")
+
+
+def check_layer_arguments(name: str, input_size, hidden_size, num_layers, dropout, fused) -> None:
+    """A sequence layer's sizes, its dropout probability (with PyTorch's warning when there is no second
+    layer for it to act between) and the fused flag."""
+    check_positive_int(name, input_size=input_size, hidden_size=hidden_size, num_layers=num_layers)
+    if not isinstance(dropout, Real) or isinstance(dropout, bool) or not 0.0 <= dropout <= 1.0:
+        raise ValueError(f"{name}: dropout must be a probability in [0, 1], got {dropout!r}")
+    if not isinstance(fused, bool):
+        raise TypeError(f"{name}: fused must be True or False, got {fused!r}")
+    if dropout > 0 and num_layers == 1:
+        warnings.warn(f"{name}: dropout={dropout} acts between layers, so with num_layers=1 it does nothing",
+                      stacklevel=4)
 
 
 def check_batch(owner: str, batch) -> None:

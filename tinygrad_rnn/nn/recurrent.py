@@ -8,14 +8,13 @@ moves between the two unchanged.
 from __future__ import annotations
 
 import functools
-from numbers import Real
 from typing import Callable
 
 from ..autograd import scope
 from ..join import concatenate, stack, where
 from ..tensor import Tensor
 from .cell import RecurrentCell, check_state_tensors
-from .checks import check_parameter, check_positive_int, check_sequence_input, valid_steps
+from .checks import check_layer_arguments, check_parameter, check_sequence_input, valid_steps
 from .functional import dropout as dropout_fn
 from .fused import check_fusable, step_function
 from .gru_cell import GRUCell
@@ -65,11 +64,7 @@ class RecurrentLayer(Module):
                  num_layers: int = 1, bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
                  bidirectional: bool = False, fused: bool = False):
         name = type(self).__name__
-        check_positive_int(name, input_size=input_size, hidden_size=hidden_size, num_layers=num_layers)
-        if not isinstance(dropout, Real) or isinstance(dropout, bool) or not 0.0 <= dropout <= 1.0:
-            raise ValueError(f"{name}: dropout must be a probability in [0, 1], got {dropout!r}")
-        if not isinstance(fused, bool):
-            raise TypeError(f"{name}: fused must be True or False, got {fused!r}")
+        check_layer_arguments(name, input_size, hidden_size, num_layers, dropout, fused)
         self.input_size, self.hidden_size, self.num_layers = int(input_size), int(hidden_size), int(num_layers)
         self.bias, self.batch_first, self.dropout = bool(bias), bool(batch_first), float(dropout)
         self.bidirectional, self.fused = bool(bidirectional), fused
