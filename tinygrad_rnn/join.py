@@ -8,15 +8,17 @@ from .op_checks import check_joinable, check_sequence, condition
 from .tensor import Tensor
 
 
-def _tensors(tensors, op: str) -> list:
+def _joinable(tensors, axis, op: str) -> tuple:
+    """(the inputs as Tensors, the joined axis as a non-negative int), all checked; arrays and numbers
+    become constants."""
     check_sequence(tensors, op)
-    return [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    ts = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    return ts, check_joinable(ts, axis, op)
 
 
 def concatenate(tensors, axis: int = 0) -> Tensor:
     """Join Tensors along an existing axis; each input gets back its own slice of the gradient."""
-    ts = _tensors(tensors, "concatenate")
-    axis = check_joinable(ts, axis, "concatenate")
+    ts, axis = _joinable(tensors, axis, "concatenate")
     bounds = np.cumsum([t.data.shape[axis] for t in ts])[:-1]
     out = np.concatenate([t.data for t in ts], axis=axis)
     return ts[0]._child(out, tuple(ts), lambda g: tuple(np.split(g, bounds, axis=axis)), "concat")
@@ -24,8 +26,7 @@ def concatenate(tensors, axis: int = 0) -> Tensor:
 
 def stack(tensors, axis: int = 0) -> Tensor:
     """Join same-shape Tensors along a new axis; each input gets back its own slice of the gradient."""
-    ts = _tensors(tensors, "stack")
-    axis = check_joinable(ts, axis, "stack")
+    ts, axis = _joinable(tensors, axis, "stack")
     out = np.stack([t.data for t in ts], axis=axis)
     return ts[0]._child(out, tuple(ts), lambda g: tuple(np.moveaxis(g, axis, 0)), "stack")   # one slice each
 

@@ -18,11 +18,14 @@ def exponent(k, kind: str = "Tensor"):
     return k.item() if isinstance(k, np.generic) else k
 
 
-def check_power(a: np.ndarray, k) -> None:
-    """A negative base needs an integer exponent for a ** k to be real."""
+def power_exponent(a: np.ndarray, k):
+    """Tensor ** k's exponent, checked: a number, and an integer when some entry of `a` is negative (a
+    negative base to a fractional power is not real); returned as a Python number."""
+    k = exponent(k)
     if not float(k).is_integer() and (a < 0).any():
         raise ValueError(f"Tensor ** k: negative entries to the non-integer power {k} are not real numbers "
                          f"(min entry {a.min()})")
+    return k
 
 
 def check_positive_base(base, kind: str = "Tensor") -> None:
@@ -211,13 +214,16 @@ def value_operand(other) -> float:
     return other
 
 
-def check_value_power(a: float, k) -> None:
-    """a ** k must be a real number: no negative base to a fractional power, no 0 to a negative one."""
+def value_exponent(a: float, k):
+    """Value ** k's exponent, checked: a number for which a ** k is a real number (no negative base to a
+    fractional power, no 0 to a negative one); returned as a Python number."""
+    k = exponent(k, "Value")
     if a < 0 and not float(k).is_integer():
         raise ValueError(f"Value ** k: a negative base {a} to the non-integer power {k} is not a real number")
     if a == 0 and k < 0:
         raise ZeroDivisionError(f"Value ** k: 0 to the negative power {k} divides by zero "
                                 "(a / b is computed as a * b ** -1, so this is also Value / 0)")
+    return k
 
 
 def check_value_log(a: float) -> None:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import math
 
 from .autograd import Node
-from .op_checks import (check_positive_base, check_value_log, check_value_power, exponent, value_number,
-                        value_operand, value_seed)
+from .op_checks import check_positive_base, check_value_log, value_exponent, value_number, value_operand, value_seed
 
 
 class Value(Node):
@@ -54,9 +53,8 @@ class Value(Node):
 
     def __pow__(self, k) -> "Value":
         """out = a ** k for a number k; d out/da = k * a ** (k - 1)."""
-        k = exponent(k, "Value")
         a = self.data
-        check_value_power(a, k)
+        k = value_exponent(a, k)
         if k == 0:
             local = 0.0
         elif a == 0 and k < 1:

@@ -20,8 +20,8 @@ from .array_like import ArrayLike
 from .autograd import Node
 from .broadcast import expand_reduced, unbroadcast
 from .checks import as_float_array, is_number, reduction_axes
-from .op_checks import (check_log_domain, check_positive_base, check_power, check_scalar_root,
-                        check_tensor_operand, exponent, tensor_data, tensor_seed)
+from .op_checks import (check_log_domain, check_positive_base, check_scalar_root,
+                        check_tensor_operand, power_exponent, tensor_data, tensor_seed)
 from .matmul import matmul
 
 
@@ -148,8 +148,7 @@ class Tensor(Node, ArrayLike):
 
     def __pow__(self, k):
         """out = a ** k for a number k; da = g * k * a ** (k - 1)."""
-        k = exponent(k)
-        check_power(self.data, k)
+        k = power_exponent(self.data, k)
         return _unary(f"pow{float(k):g}", lambda a: _quiet_power(a, k),
                       lambda g, a, out: g * (k * _quiet_power(a, k - 1) if k else 0.0))(self)
 
