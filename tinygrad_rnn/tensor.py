@@ -61,10 +61,9 @@ def _unary(name: str, forward, da):
     return op
 
 
-# Each op's backward above is bound to the values it keeps with functools.partial rather than written as
-# a closure over them: a closure makes one cell object per kept name, and on a long unrolled graph
-# Python's garbage collector walks every object the graph holds (partial's arguments, all arrays and
-# flags, are one tuple that the collector stops tracking).
+# Each op's backward above is bound to what it keeps with functools.partial, not a closure: a closure
+# makes a cell object per kept name, and Python's collector walks every object a long graph holds
+# (partial's arguments, arrays and flags, are one tuple the collector stops tracking).
 
 
 def sigmoid(a: np.ndarray) -> np.ndarray:
@@ -141,10 +140,12 @@ class Tensor(Node, ArrayLike):
     relu = _unary("relu", lambda a: np.maximum(a, 0), lambda g, a, out: np.where(a > 0, g, 0.0))
     __neg__ = _unary("neg", np.negative, lambda g, a, out: -g)
 
+    _log = _unary("log", _log, lambda g, a, out: _quiet_divide(g, a))
+
     def log(self):
         """out = ln a; da = g / a (a = 0 gives -inf and an infinite gradient)."""
         check_log_domain(self.data)
-        return _unary("log", _log, lambda g, a, out: _quiet_divide(g, a))(self)
+        return self._log()
 
     def __pow__(self, k):
         """out = a ** k for a number k; da = g * k * a ** (k - 1)."""
