@@ -82,6 +82,7 @@ def unwritable_outputs(tmp: Path) -> dict:
     (tmp / "looks_like.svg").mkdir()
     return {
         "jpg": (tmp / "x.jpg", "-o/--output must end in .svg, .png or .pdf, got"),
+        "only a suffix": (tmp / ".svg", "-o/--output must end in .svg, .png or .pdf, got"),    # a hidden file
         "under a file": (tmp / "afile" / "x.svg", f"{str(tmp / 'afile')!r} is a file, not a directory"),
         "deeper under a file": (tmp / "afile" / "sub" / "x.svg", f"{str(tmp / 'afile')!r} is a file, not a"),
         "a directory": (tmp, f"-o/--output {str(tmp)!r} is a directory; name a file in it, e.g. "),
@@ -90,7 +91,7 @@ def unwritable_outputs(tmp: Path) -> dict:
     }
 
 
-@pytest.mark.parametrize("case", ["jpg", "under a file", "deeper under a file", "a directory",
+@pytest.mark.parametrize("case", ["jpg", "only a suffix", "under a file", "deeper under a file", "a directory",
                                   "a directory named .svg", "/proc"])
 def test_an_output_that_cannot_be_written_is_one_line_and_exit_status_2(case, tmp_path, capsys):
     path, message = unwritable_outputs(tmp_path)[case]

@@ -511,3 +511,31 @@ def test_a_nan_maximum_takes_the_gradient_and_unbatched_hx_is_described_without_
 def test_dropout_with_one_layer_warns_as_pytorch_does():
     with pytest.warns(UserWarning, match="LSTM: dropout=0.5 acts between layers, so with num_layers=1 it does nothing"):
         nn.LSTM(3, 4, dropout=0.5)
+
+
+def test_flags_and_dtypes_that_used_to_pass_silently():
+    layer = nn.Linear(2, 2)
+    with pytest.raises(TypeError, match=r"Module.train\(mode=...\) expects True or False, got 'False'"):
+        layer.train("False")
+    with pytest.raises(TypeError, match=r"load_state_dict\(strict=...\) expects True or False, got None"):
+        layer.load_state_dict(layer.state_dict(), strict=None)
+    with pytest.raises(TypeError, match=r"Module.to\(dtype\) expects float32 or float64, got None"):
+        layer.to(None)
+    with pytest.raises(TypeError, match=r"dropout\(training=...\) expects True or False, got 'no'"):
+        nn.functional.dropout(tr.Tensor([1.0]), 0.5, training="no")
+    with pytest.raises(TypeError, match=r"sample\(greedy=...\) expects True or False, got 'no'"):
+        train.sample(lambda token, h: (tr.Tensor([0.0, 1.0]), h), tr.Tensor([0.0]), 0, 2, greedy="no")
+    with pytest.raises(TypeError, match="cross_entropy: targets must be integer class indices, got dtype float64"):
+        nn.functional.cross_entropy(tr.Tensor([[0.0, 1.0]]), [np.inf])
+    loss = nn.functional.mse_loss(tr.Tensor(np.ones(2, np.float32)), np.zeros(2))
+    assert loss.dtype == np.float32                         # an array target takes the prediction's dtype
+
+
+def test_shared_modules_detach_and_drawing_options():
+    shared = nn.Linear(2, 2)
+    outer = nn.Sequential(shared, shared)
+    assert [m is shared for m in outer.modules()] == [False, True]      # a shared module is listed once
+    t = tr.Tensor([1.0, 2.0])
+    assert t.detach().data is t.data                         # detach shares, as PyTorch's does
+    loss = (tr.Tensor([1.0], requires_grad=True) * 2).sum()
+    assert "digraph" in tr.viz.draw(loss, max_nodes=np.int64(50)).source

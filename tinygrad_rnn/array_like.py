@@ -75,19 +75,20 @@ class ArrayLike:
         """The data as a numpy array (shared, not copied)."""
         return self.data
 
+    def _single(self, what: str):
+        """The one number of a 1-element Tensor (as a 0-d array); `what` names the caller in the error."""
+        check_item(self.data.size, self.data.shape, what)
+        return self.data.reshape(())
+
     def item(self) -> float:
         """The single number held by a 1-element Tensor."""
-        check_item(self.data.size, self.data.shape, "item()")
-        return float(self.data.reshape(()))
+        return float(self._single("item()"))
 
     def __float__(self) -> float:
-        check_item(self.data.size, self.data.shape, "float()")
-        return float(self.data.reshape(()))
+        return float(self._single("float()"))
 
     def __int__(self) -> int:
-        check_item(self.data.size, self.data.shape, "int()")
-        return int(self.data.reshape(()))
+        return int(self._single("int()"))
 
     def __bool__(self) -> bool:
-        check_item(self.data.size, self.data.shape, "bool()")
-        return bool(self.data.reshape(()))
+        return bool(self._single("bool()"))

@@ -10,7 +10,7 @@ how the gradient of the node becomes the gradients of its parents. That is all r
     3. for each node in reverse order: take its gradient, run its local backward, and add each
        parent's share into that parent's `.grad`.
 
-Adding an op never touches this file: ops live in scalar.py, tensor.py, matmul.py and shape_ops.py.
+Adding an op never touches this file: ops live with the value kinds they work on.
 """
 import contextlib
 import itertools
@@ -52,8 +52,7 @@ class Deferred:
     engine keeps them aside until every contribution to that parent has arrived, then asks their class
     for the sum: `total(parts, like)` returns a new array shaped and typed like `like` (the parent's
     data) that the parent may own. `value` is an array that is finite exactly when the contribution is
-    (anomaly mode checks it). Each kind lives beside its op: IndexedGrad in shape_ops.py, ProductGrad in
-    matmul.py.
+    (anomaly mode checks it). Each kind is defined beside the op that makes it, never here.
     """
 
     __slots__ = ()

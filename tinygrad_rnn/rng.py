@@ -18,3 +18,11 @@ def manual_seed(seed: int) -> np.random.Generator:
 def default_generator() -> np.random.Generator:
     """The generator used when a function is not given one explicitly."""
     return _generator
+
+
+def generator_for(generator, owner: str) -> np.random.Generator:
+    """The generator a function draws from: `generator` when given (a numpy Generator), else the default."""
+    if generator is not None and not isinstance(generator, np.random.Generator):
+        raise TypeError(f"{owner}: generator must be a numpy Generator (np.random.default_rng(seed)) or None, "
+                        f"got {type(generator).__name__}")
+    return generator or _generator

@@ -140,12 +140,12 @@ class Tensor(Node, ArrayLike):
     relu = _unary("relu", lambda a: np.maximum(a, 0), lambda g, a, out: np.where(a > 0, g, 0.0))
     __neg__ = _unary("neg", np.negative, lambda g, a, out: -g)
 
-    _log = _unary("log", _log, lambda g, a, out: _quiet_divide(g, a))
+    _log_op = _unary("log", _log, lambda g, a, out: _quiet_divide(g, a))
 
     def log(self):
         """out = ln a; da = g / a (a = 0 gives -inf and an infinite gradient)."""
         check_log_domain(self.data)
-        return self._log()
+        return self._log_op()
 
     def __pow__(self, k):
         """out = a ** k for a number k; da = g * k * a ** (k - 1)."""

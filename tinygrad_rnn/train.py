@@ -16,7 +16,7 @@ from .autograd import no_grad
 from .checks import check_flag, is_number
 from .join import stack
 from .nn.functional import softmax
-from .rng import default_generator
+from .rng import generator_for
 from .tensor import Tensor
 
 
@@ -119,7 +119,7 @@ def teacher_forcing(step, state, targets, start, ratio: float = 1.0, generator=N
     targets = _tokens(targets)
     if targets.ndim == 0 or len(targets) == 0:
         raise ValueError(f"teacher_forcing: targets must be a non-empty sequence of tokens, got shape {targets.shape}")
-    rng = _generator(generator, "teacher_forcing")
+    rng = generator_for(generator, "teacher_forcing")
     token, outputs = start, []
     for t in range(len(targets)):
         logits, state = step(token, state)
@@ -148,7 +148,7 @@ def sample(step, state, start, length: int, temperature: float = 1.0, greedy: bo
         raise ValueError(f"sample: temperature must be a finite number >= 1e-30 (smaller ones overflow: use "
                          f"greedy=True for the most likely token), got {temperature}")
     step = _checked_step(step, "sample", "(logits, state)")
-    rng = _generator(generator, "sample")
+    rng = generator_for(generator, "sample")
     token, generated = start, []
     with no_grad():
         for _ in range(length):
@@ -166,14 +166,6 @@ def sample(step, state, start, length: int, temperature: float = 1.0, greedy: bo
             token = int(token) if np.ndim(token) == 0 else token
             generated.append(token)
     return generated
-
-
-def _generator(generator, fn: str) -> np.random.Generator:
-    """The generator to draw from: the library's when None, else a numpy Generator."""
-    if generator is not None and not isinstance(generator, np.random.Generator):
-        raise TypeError(f"{fn}: generator must be a numpy Generator (np.random.default_rng(seed)) or None, "
-                        f"got {type(generator).__name__}")
-    return generator or default_generator()
 
 
 def _check_window(k1, k2) -> tuple:

@@ -62,13 +62,11 @@ def check_probability(p, owner: str) -> float:
     return float(p)
 
 
-def dropout_probability(x, p, training, generator) -> float:
-    """dropout's arguments checked: a Tensor x, a probability p, a bool training and a numpy Generator or
-    None; returns p as a float."""
+def dropout_probability(x, p, training) -> float:
+    """dropout's arguments checked: a Tensor x, a probability p and a bool training; returns p as a float
+    (the generator is checked where it is used, by rng.generator_for)."""
     check_tensor(x, "dropout", "x")
     check_flag(training, "dropout(training=...)")
-    if generator is not None and not isinstance(generator, np.random.Generator):
-        raise TypeError(f"dropout: generator must be a numpy Generator or None, got {type(generator).__name__}")
     return check_probability(p, "dropout")
 
 

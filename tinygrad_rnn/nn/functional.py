@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..matmul import linear  # noqa: F401  (re-exported: tr.nn.functional.linear, as in PyTorch)
-from ..rng import default_generator
+from ..rng import generator_for
 from ..join import concatenate
 from ..tensor import Tensor
 from .checks import check_along_axis, cross_entropy_targets, dropout_probability, embedding_indices, mse_target
@@ -61,12 +61,12 @@ def mse_loss(prediction: Tensor, target, reduction: str = "mean") -> Tensor:
 
 def dropout(x: Tensor, p: float = 0.5, training: bool = True, generator: np.random.Generator | None = None) -> Tensor:
     """Zero each entry with probability p and scale the rest by 1 / (1 - p) (identity when not training)."""
-    p = dropout_probability(x, p, training, generator)
+    p = dropout_probability(x, p, training)
     if not training or p == 0.0:
         return x
     if p == 1.0:
         return x * 0.0
-    keep = (generator or default_generator()).random(x.shape) >= p
+    keep = generator_for(generator, "dropout").random(x.shape) >= p
     return x * (keep / (1.0 - p)).astype(x.dtype)
 
 
