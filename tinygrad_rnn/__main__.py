@@ -49,9 +49,9 @@ def tensor_loss(args: argparse.Namespace) -> tr.Tensor:
     layer = getattr(model, args.model)
     for name, p in layer.named_parameters():
         if name.startswith("weight_hh"):
-            p.data *= args.recurrent_scale
+            p._data *= args.recurrent_scale
         if args.model == "lstm" and name.startswith("bias_ih"):
-            p.data[args.hidden:2 * args.hidden] += args.forget_bias      # gate order (i, f, g, o)
+            p._data[args.hidden:2 * args.hidden] += args.forget_bias      # gate order (i, f, g, o)
     data = np.random.default_rng(args.seed)
     x = tr.Tensor(data.normal(size=(args.steps, args.batch, args.input_size)))
     loss = mse_loss(model(x), data.normal(size=(args.batch, 1)))

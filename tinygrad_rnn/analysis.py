@@ -21,7 +21,7 @@ def grad_norms(states, ord=None) -> np.ndarray:
     for t, h in enumerate(_state_list(states)):
         if not isinstance(h, Tensor):
             raise TypeError(f"grad_norms: states[{t}] must be a Tensor, got {type(h).__name__}")
-        norms.append(0.0 if h.grad is None else float(np.linalg.norm(h.grad.ravel(), ord=ord)))
+        norms.append(0.0 if h._grad is None else float(np.linalg.norm(h._grad.ravel(), ord=ord)))
     return np.array(norms)
 
 
@@ -37,10 +37,10 @@ def jacobian(later: Tensor, earlier: Tensor) -> np.ndarray:
             seed = np.zeros(later.shape, dtype=later.dtype)
             seed.flat[i] = 1.0
             for node in order:
-                node.grad = None
+                node._grad = None
             run_backward(later, seed)
-            if earlier.grad is not None:
-                rows[i] = earlier.grad.ravel()
+            if earlier._grad is not None:
+                rows[i] = earlier._grad.ravel()
     return rows
 
 

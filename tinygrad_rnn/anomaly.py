@@ -41,7 +41,7 @@ class AnomalyChecker:
     def forward(node) -> None:
         """Record where `node` was made and raise if its value is not finite."""
         node.origin = _user_frame()
-        if not _finite(node.data):
+        if not _finite(node._data):
             raise FloatingPointError(f"detect_anomaly: forward of {_where(node)} produced nan or inf")
 
     @staticmethod

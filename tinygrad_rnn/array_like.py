@@ -8,7 +8,7 @@ from .op_checks import check_item, check_rows
 
 def _raw(x):
     """The array behind a node, or x itself."""
-    return getattr(x, "data", x) if hasattr(x, "backward_fn") else x
+    return x._data if hasattr(x, "backward_fn") else x
 
 
 class ArrayLike:
@@ -18,67 +18,67 @@ class ArrayLike:
 
     # ---------------------------------------------------------------- comparisons: plain boolean arrays
     def __lt__(self, other):
-        return self.data < _raw(other)
+        return self._data < _raw(other)
 
     def __le__(self, other):
-        return self.data <= _raw(other)
+        return self._data <= _raw(other)
 
     def __gt__(self, other):
-        return self.data > _raw(other)
+        return self._data > _raw(other)
 
     def __ge__(self, other):
-        return self.data >= _raw(other)
+        return self._data >= _raw(other)
 
     def __eq__(self, other):
-        return self.data == _raw(other)
+        return self._data == _raw(other)
 
     def __ne__(self, other):
-        return self.data != _raw(other)
+        return self._data != _raw(other)
 
     # ---------------------------------------------------------------- conveniences
     @property
     def shape(self) -> tuple:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def dtype(self):
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self) -> int:
-        return self.data.size
+        return self._data.size
 
     def __len__(self) -> int:
-        check_rows(self.data.ndim, "len() of")
-        return len(self.data)
+        check_rows(self._data.ndim, "len() of")
+        return len(self._data)
 
     def __iter__(self):
         """The rows t[0], t[1], ... (each a node of the graph, as t[i] is); a 0-d Tensor has none."""
-        check_rows(self.data.ndim, "iteration over")
-        return (self[i] for i in range(len(self.data)))
+        check_rows(self._data.ndim, "iteration over")
+        return (self[i] for i in range(len(self._data)))
 
     def __contains__(self, value) -> bool:
         """`value in t`: whether any entry equals value (numpy's rule)."""
-        return bool((self.data == _raw(value)).any())
+        return bool((self._data == _raw(value)).any())
 
     def __array__(self, dtype=None, copy=None):
         """np.asarray(t) gives the numbers (copied only when asked to, or when the dtype changes)."""
         if copy:
-            return np.array(self.data, dtype=dtype, copy=True)
-        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+            return np.array(self._data, dtype=dtype, copy=True)
+        return self._data if dtype is None else self._data.astype(dtype, copy=False)
 
     def numpy(self) -> np.ndarray:
         """The data as a numpy array (shared, not copied)."""
-        return self.data
+        return self._data
 
     def _single(self, what: str):
         """The one number of a 1-element Tensor (as a 0-d array); `what` names the caller in the error."""
-        check_item(self.data.size, self.data.shape, what)
-        return self.data.reshape(())
+        check_item(self._data.size, self._data.shape, what)
+        return self._data.reshape(())
 
     def item(self) -> float:
         """The single number held by a 1-element Tensor."""

@@ -22,25 +22,23 @@ from .checks import check_backward_call, check_scope_name
 _serials = itertools.count()              # creation order of nodes: parents are always made first
 
 
-class Mode:
-    """The switches every op reads: grad mode, the current scope, and an observer of each new node and
+def _exposed(slot: str, doc: str) -> property:
+    """`.data` and `.grad` are properties over the slots `_data` and `_grad`. The engine and the ops use
+    the slots, so the PyTorch dialect (tinygrad_rnn.torch) can give the two public names its own types."""
+    return property(operator.attrgetter(slot), lambda node, value: setattr(node, slot, value), doc=doc)
+
+
+class Mode(threading.local):
+    """The switches every op reads, one set per thread (as in PyTorch: another thread's no_grad() or
+    scope() never reaches this one): grad mode, the current scope, and an observer of each new node and
     each local backward (anomaly mode is one), or None; `saved` is the stack of the values the open
     with-blocks will restore."""
-
-    __slots__ = ("grad_enabled", "scope", "observer", "saved")
 
     def __init__(self):
         self.grad_enabled, self.scope, self.observer, self.saved = True, (), None, []
 
 
-class _PerThread(threading.local):
-    """One Mode per thread (as in PyTorch): another thread's no_grad() or scope() never reaches this one."""
-
-    def __init__(self):
-        self.mode = Mode()
-
-
-_local = _PerThread()          # `_local.mode`: this thread's switches
+_mode = Mode()                 # this thread's switches
 _leaf_lock = threading.Lock()  # gradients added into nodes that graphs in other threads may share
 
 
@@ -78,16 +76,18 @@ class Node:
     a leaf's first gradient as a private copy the user may change in place (clipping does).
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "parents", "backward_fn", "op", "scope", "name",
+    __slots__ = ("_data", "_grad", "requires_grad", "parents", "backward_fn", "op", "scope", "name",
                  "origin", "serial", "__weakref__")
+    data = _exposed("_data", "The value: a float (Value) or a numpy array (Tensor).")
+    grad = _exposed("_grad", "d root / d node after backward(), shaped like data; None before.")
     result_type: type          # the class of op results (a Parameter's results are plain Tensors)
     __hash__ = object.__hash__
 
     def _child(self, data, parents: tuple, backward_fn, op: str):
         """Make the output node of an op; it joins the graph only if some parent needs a gradient."""
-        m = _local.mode
+        m = _mode
         out = object.__new__(self.result_type)
-        out.data, out.grad, out.op, out.scope, out.name, out.origin = data, None, op, m.scope, None, None
+        out._data, out._grad, out.op, out.scope, out.name, out.origin = data, None, op, m.scope, None, None
         out.requires_grad, out.parents, out.backward_fn, out.serial = False, (), None, next(_serials)
         if m.grad_enabled:
             for p in parents:
@@ -100,9 +100,9 @@ class Node:
 
     def _init_leaf(self, data, requires_grad: bool, name):
         """Fill the slots of a leaf: a node with no parents (an input, a parameter or a constant)."""
-        self.data, self.grad, self.requires_grad, self.name = data, None, bool(requires_grad), name
+        self._data, self._grad, self.requires_grad, self.name = data, None, bool(requires_grad), name
         self.parents, self.backward_fn, self.op, self.origin = (), None, "", None
-        self.scope, self.serial = _local.mode.scope, next(_serials)
+        self.scope, self.serial = _mode.scope, next(_serials)
 
     def backward(self, grad=None, keep_grads: bool = True) -> None:
         """Backpropagate from this node: fill `.grad` of every node on a path to a leaf that needs it.
@@ -118,7 +118,7 @@ class Node:
 
     def zero_grad(self) -> None:
         """Forget the gradient (sets `.grad` to None)."""
-        self.grad = None
+        self._grad = None
 
 
 def topological_order(root: Node, only_grad: bool = True) -> list:
@@ -146,20 +146,20 @@ def run_backward(root: Node, seed, keep_grads: bool = True) -> None:
     order = topological_order(root)
     for node in order:
         if node.parents:
-            node.grad = None
+            node._grad = None
     owned, waiting = set(), {}            # nodes with a private gradient buffer; Deferred parts by node
     _add(root, seed, owned, waiting)
-    observer = _local.mode.observer
+    observer = _mode.observer
     for node in reversed(order):
         if node.serial in waiting:
             _settle(node, waiting.pop(node.serial), owned)
-        g = node.grad
+        g = node._grad
         if g is None or node.backward_fn is None:
             continue
         fn = node.backward_fn
         grads = [g * d for d in fn] if type(fn) is tuple else fn(g)
         if not keep_grads:
-            node.grad = None
+            node._grad = None
         if observer is not None:
             observer.backward(node, grads)
         for parent, pg in zip(node.parents, grads):
@@ -176,22 +176,22 @@ def _add(node: Node, g, owned: set, waiting: dict) -> None:
         waiting.setdefault(node.serial, []).append(g)
     elif not node.parents:
         with _leaf_lock:                # a leaf may be shared by graphs backpropagated in several threads
-            node.grad = node._own_grad(g) if node.grad is None else operator.iadd(node.grad, g)
-    elif node.grad is None:
-        node.grad = g
+            node._grad = node._own_grad(g) if node._grad is None else operator.iadd(node._grad, g)
+    elif node._grad is None:
+        node._grad = g
     elif node.serial in owned:
-        node.grad += g
+        node._grad += g
     else:
-        node.grad = node.grad + g
+        node._grad = node._grad + g
         owned.add(node.serial)
 
 
 def _settle(node: Node, parts: list, owned: set) -> None:
     """Add a node's Deferred contributions, now that all have arrived: one total per kind."""
-    totals = [kind.total([p for p in parts if type(p) is kind], node.data) for kind in {type(p) for p in parts}]
+    totals = [kind.total([p for p in parts if type(p) is kind], node._data) for kind in {type(p) for p in parts}]
     with _leaf_lock:
         for total in totals:
-            node.grad = total if node.grad is None else operator.iadd(total, node.grad)
+            node._grad = total if node._grad is None else operator.iadd(total, node._grad)
     owned.add(node.serial)
 
 
@@ -211,12 +211,12 @@ class switch(contextlib.ContextDecorator):
         return self.value
 
     def __enter__(self) -> None:
-        m = _local.mode
+        m = _mode
         m.saved.append(getattr(m, self.field))
         setattr(m, self.field, self.new_value(m.saved[-1]))
 
     def __exit__(self, *exc) -> None:
-        m = _local.mode
+        m = _mode
         setattr(m, self.field, m.saved.pop())
 
 

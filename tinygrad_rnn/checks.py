@@ -50,7 +50,7 @@ def as_array(data, what: str) -> np.ndarray:
 
 def as_float_array(data, what: str = "Tensor(data)", integers=np.float64) -> np.ndarray:
     """numpy array of a float dtype: float32/float64 kept, ints and bools cast to `integers`, others float64."""
-    arr = as_array(getattr(data, "data", data) if is_node(data) else data, what)
+    arr = as_array(data._data if is_node(data) else data, what)
     if arr.dtype == np.float64 or arr.dtype == np.float32:
         return arr
     if arr.dtype.kind in "biuf":

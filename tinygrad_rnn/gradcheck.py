@@ -14,12 +14,12 @@ def grads_kept(root: Node):
     """Inside this block backward passes from `root` may run freely: on exit every node `root`
     depends on has the `.grad` it had on entry (helpers that backpropagate for their own purposes
     leave the user's gradients as they found them)."""
-    saved = [(node, node.grad) for node in topological_order(root)]
+    saved = [(node, node._grad) for node in topological_order(root)]
     try:
         yield
     finally:
         for node, grad in saved:
-            node.grad = grad
+            node._grad = grad
 
 
 def gradcheck(fn, *inputs: Tensor, eps: float = 1e-6, atol: float = 1e-6, rtol: float = 1e-5,
@@ -38,8 +38,8 @@ def gradcheck(fn, *inputs: Tensor, eps: float = 1e-6, atol: float = 1e-6, rtol: 
     if not checked:
         raise ValueError("gradcheck: no input has requires_grad=True, so there is nothing to check")
     for i in checked:
-        if inputs[i].data.dtype != np.float64:
-            raise TypeError(f"gradcheck: input {i} is {inputs[i].data.dtype}; finite differences need float64")
+        if inputs[i]._data.dtype != np.float64:
+            raise TypeError(f"gradcheck: input {i} is {inputs[i]._data.dtype}; finite differences need float64")
 
     def output():
         out = fn(*inputs)
@@ -48,13 +48,13 @@ def gradcheck(fn, *inputs: Tensor, eps: float = 1e-6, atol: float = 1e-6, rtol: 
             raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}")
         return out
 
-    v = np.random.default_rng(seed).standard_normal(output().data.shape)
+    v = np.random.default_rng(seed).standard_normal(output()._data.shape)
     loss = (output() * v).sum()
     with grads_kept(loss):
         for node in topological_order(loss):
-            node.grad = None
+            node._grad = None
         loss.backward()
-        analytic_grads = {i: np.zeros_like(inputs[i].data) if inputs[i].grad is None else np.array(inputs[i].grad)
+        analytic_grads = {i: np.zeros_like(inputs[i]._data) if inputs[i]._grad is None else np.array(inputs[i]._grad)
                     for i in checked}
     for i in checked:
         numeric = _finite_differences(inputs[i], output, v, eps)
@@ -74,21 +74,21 @@ def _finite_differences(x: Tensor, output, v: np.ndarray, eps: float) -> np.ndar
     """(L(x + eps) - L(x - eps)) / (2 eps) for each entry of x, L = sum(v * output()). The nudges go into a
     contiguous copy of x's data, and x gets its own array back whatever happens (an error in fn, an
     interrupt), so a parameter passed as an input is never left nudged."""
-    original = x.data
-    x.data = np.array(original, order="C")          # (0-d stays 0-d); the flat view below aliases it
-    numeric = np.zeros_like(x.data)
-    flat = x.data.reshape(-1)
+    original = x._data
+    x._data = np.array(original, order="C")          # (0-d stays 0-d); the flat view below aliases it
+    numeric = np.zeros_like(x._data)
+    flat = x._data.reshape(-1)
     try:
         for k in range(flat.size):
             kept = flat[k]
             flat[k] = kept + eps
-            up = float(np.sum(output().data * v))
+            up = float(np.sum(output()._data * v))
             flat[k] = kept - eps
-            down = float(np.sum(output().data * v))
+            down = float(np.sum(output()._data * v))
             flat[k] = kept
             numeric.reshape(-1)[k] = (up - down) / (2 * eps)
     finally:
-        x.data = original
+        x._data = original
     return numeric
 
 

@@ -19,15 +19,15 @@ def _joinable(tensors, axis, op: str) -> tuple:
 def concatenate(tensors, axis: int = 0) -> Tensor:
     """Join Tensors along an existing axis; each input gets back its own slice of the gradient."""
     ts, axis = _joinable(tensors, axis, "concatenate")
-    bounds = np.cumsum([t.data.shape[axis] for t in ts])[:-1]
-    out = np.concatenate([t.data for t in ts], axis=axis)
+    bounds = np.cumsum([t._data.shape[axis] for t in ts])[:-1]
+    out = np.concatenate([t._data for t in ts], axis=axis)
     return ts[0]._child(out, tuple(ts), lambda g: tuple(np.split(g, bounds, axis=axis)), "concat")
 
 
 def stack(tensors, axis: int = 0) -> Tensor:
     """Join same-shape Tensors along a new axis; each input gets back its own slice of the gradient."""
     ts, axis = _joinable(tensors, axis, "stack")
-    out = np.stack([t.data for t in ts], axis=axis)
+    out = np.stack([t._data for t in ts], axis=axis)
     return ts[0]._child(out, tuple(ts), lambda g: tuple(np.moveaxis(g, axis, 0)), "stack")   # one slice each
 
 
@@ -37,9 +37,9 @@ def where(cond, a, b) -> Tensor:
     a = a if isinstance(a, Tensor) else (b._lift(a) if isinstance(b, Tensor) else Tensor(a))
     b = a._lift(b)
     try:
-        out = np.where(cond, a.data, b.data)
+        out = np.where(cond, a._data, b._data)
     except ValueError:
-        raise ValueError(f"where: cannot broadcast cond {cond.shape}, a {a.data.shape} and b {b.data.shape}") from None
-    sa, sb, zero = a.data.shape, b.data.shape, np.zeros((), dtype=out.dtype)
+        raise ValueError(f"where: cannot broadcast cond {cond.shape}, a {a._data.shape} and b {b._data.shape}") from None
+    sa, sb, zero = a._data.shape, b._data.shape, np.zeros((), dtype=out.dtype)
     return a._child(out, (a, b), lambda g: (unbroadcast(np.where(cond, g, zero), sa),
                                             unbroadcast(np.where(cond, zero, g), sb)), "where")

@@ -19,7 +19,7 @@ def matmul(x, y):
     """Matrix product with numpy's rules. A 1-D operand is treated as a row (left) or column (right)
     matrix so that one rule serves every case: da = g @ b^T and db = a^T @ g, each summed back over
     broadcast batch axes."""
-    a, b = x.data, y.data
+    a, b = x._data, y._data
     check_matmul(a, b)
     try:
         out = np.matmul(a, b)
@@ -86,12 +86,12 @@ def linear(x, weight, bias=None):
     """
     parents = (x, weight) if bias is None else (x, weight, bias)
     check_linear(parents)
-    a, w = x.data, weight.data
+    a, w = x._data, weight._data
     n_out, n_in = w.shape
     rows_x = a if a.ndim == 2 else a.reshape(-1, n_in)      # (N, in): the leading axes as rows
     out = np.dot(rows_x, w.T)                                # a 2-D product: BLAS
     if bias is not None:
-        b = bias.data
+        b = bias._data
         out = np.add(out, b, out=out if out.dtype == b.dtype else None)       # numpy's dtype promotion
     if a.ndim != 2:
         out = out.reshape(a.shape[:-1] + (n_out,))

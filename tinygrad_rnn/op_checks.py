@@ -68,7 +68,7 @@ def plain_index(index):
     plain = []
     for part in parts:
         if is_node(part):
-            part = np.asarray(part.data)
+            part = np.asarray(part._data)
             if not np.all(np.isfinite(part) & (part == np.round(part))):
                 raise IndexError("Tensor index: a Tensor used as an index must hold whole numbers")
             part = part.astype(np.intp)
@@ -92,17 +92,17 @@ def check_matmul(a: np.ndarray, b: np.ndarray) -> None:
 def check_linear(parents: tuple) -> None:
     """linear(x, weight, bias): Tensors x (..., in), weight (out, in) and bias (out,) or None."""
     for arg, value in zip(("x", "weight", "bias"), parents):
-        if not (is_node(value) and isinstance(value.data, np.ndarray)):
+        if not (is_node(value) and isinstance(value._data, np.ndarray)):
             raise TypeError(f"linear: {arg} must be a Tensor, got {type(value).__name__}")
-    a, w = parents[0].data, parents[1].data
+    a, w = parents[0]._data, parents[1]._data
     if w.ndim != 2:
         raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape {w.shape}")
     n_out, n_in = w.shape
     if a.ndim == 0 or a.shape[-1] != n_in:
         raise ValueError(f"linear: x must have shape (..., {n_in}) to match weight {w.shape} "
                          f"(out_features, in_features), got {a.shape}")
-    if len(parents) == 3 and parents[2].data.shape != (n_out,):
-        raise ValueError(f"linear: bias must have shape {(n_out,)} (out_features,), got {parents[2].data.shape}")
+    if len(parents) == 3 and parents[2]._data.shape != (n_out,):
+        raise ValueError(f"linear: bias must have shape {(n_out,)} (out_features,), got {parents[2]._data.shape}")
 
 
 def check_joinable(tensors: list, axis, op: str) -> int:
@@ -110,19 +110,19 @@ def check_joinable(tensors: list, axis, op: str) -> int:
     shapes); returns the joined axis as a non-negative int."""
     if not is_int(axis):
         raise TypeError(f"{op}(axis=...) expects an int, got {type(axis).__name__} {axis!r}")
-    first = tensors[0].data.shape
+    first = tensors[0]._data.shape
     if op == "stack":
         for i, t in enumerate(tensors):
-            if t.data.shape != first:
-                raise ValueError(f"stack: Tensor {i} has shape {t.data.shape}, but Tensor 0 has {first}")
+            if t._data.shape != first:
+                raise ValueError(f"stack: Tensor {i} has shape {t._data.shape}, but Tensor 0 has {first}")
         return normalize_axes(axis, len(first) + 1, "stack")[0]
     if not first:
         raise ValueError("concatenate: 0-d Tensors cannot be concatenated; use stack")
     axis = normalize_axes(axis, len(first), "concatenate")[0]
     for i, t in enumerate(tensors):
-        others = t.data.shape[:axis] + t.data.shape[axis + 1:]                 # every axis but the joined one
-        if t.data.ndim != len(first) or others != first[:axis] + first[axis + 1:]:
-            raise ValueError(f"concatenate(axis={axis}): Tensor {i} has shape {t.data.shape}, which does not "
+        others = t._data.shape[:axis] + t._data.shape[axis + 1:]                 # every axis but the joined one
+        if t._data.ndim != len(first) or others != first[:axis] + first[axis + 1:]:
+            raise ValueError(f"concatenate(axis={axis}): Tensor {i} has shape {t._data.shape}, which does not "
                              f"match Tensor 0's shape {first} outside the joined axis")
     return axis
 
@@ -133,13 +133,13 @@ def check_sequence(tensors, op: str) -> None:
     if is_node(tensors) or not isinstance(tensors, (list, tuple)) or not tensors:
         raise TypeError(f"{op} expects a non-empty list or tuple of Tensors, got {type(tensors).__name__}")
     for i, t in enumerate(tensors):
-        if is_node(t) and not isinstance(t.data, (np.ndarray, np.generic)):
+        if is_node(t) and not isinstance(t._data, (np.ndarray, np.generic)):
             raise TypeError(f"{op}: element {i} is a {type(t).__name__}; Values and Tensors are separate graphs")
 
 
 def condition(cond) -> np.ndarray:
     """where's cond as a boolean array."""
-    cond = as_array(cond.data if is_node(cond) else cond, "where(cond)")
+    cond = as_array(cond._data if is_node(cond) else cond, "where(cond)")
     if cond.dtype != bool:
         raise TypeError(f"where(cond, a, b) expects a boolean cond, got dtype {cond.dtype}")
     return cond
@@ -201,7 +201,7 @@ def check_tensor_operand(other) -> None:
 def value_number(data, requires_grad) -> float:
     """Value(data)'s number: a real number, or the number of a Value, as a float; requires_grad a bool."""
     check_flag(requires_grad, "Value(requires_grad=...)")
-    data = getattr(data, "data", data) if is_node(data) else data
+    data = data._data if is_node(data) else data
     if not isinstance(data, Real) or isinstance(data, bool):
         raise TypeError(f"Value(data) expects a real number, got {type(data).__name__}")
     return float(data)

@@ -43,17 +43,17 @@ class Value(Node):
     def __add__(self, other) -> "Value":
         """out = a + b; da = g, db = g."""
         other = self._lift(other)
-        return self._child(self.data + other.data, (self, other), (1.0, 1.0), "+")
+        return self._child(self._data + other._data, (self, other), (1.0, 1.0), "+")
 
     def __mul__(self, other) -> "Value":
         """out = a * b; d out/da = b, d out/db = a."""
         other = self._lift(other)
-        a, b = self.data, other.data
+        a, b = self._data, other._data
         return self._child(a * b, (self, other), (b, a), "*")
 
     def __pow__(self, k) -> "Value":
         """out = a ** k for a number k; d out/da = k * a ** (k - 1)."""
-        a = self.data
+        a = self._data
         k = value_exponent(a, k)
         if k == 0:
             local = 0.0
@@ -65,31 +65,31 @@ class Value(Node):
 
     def exp(self) -> "Value":
         """out = e^a; d out/da = out."""
-        e = math.inf if self.data > 709.78 else math.exp(self.data)      # nan stays nan
+        e = math.inf if self._data > 709.78 else math.exp(self._data)      # nan stays nan
         return self._child(e, (self,), (e,), "exp")
 
     def log(self) -> "Value":
         """out = ln a; d out/da = 1 / a (a = 0 gives -inf and an infinite slope)."""
-        a = self.data
+        a = self._data
         check_value_log(a)
         out = -math.inf if a == 0 else math.log(a)                        # nan stays nan
         return self._child(out, (self,), (1.0 / a if a else math.inf,), "log")
 
     def tanh(self) -> "Value":
         """out = tanh a; d out/da = 1 - out^2."""
-        t = math.tanh(self.data)
+        t = math.tanh(self._data)
         return self._child(t, (self,), (1.0 - t * t,), "tanh")
 
     def sigmoid(self) -> "Value":
         """out = 1 / (1 + e^-a) (stable for large |a|); d out/da = out * (1 - out)."""
-        a = self.data
+        a = self._data
         s = 1.0 / (1.0 + math.exp(-a)) if a >= 0 else math.exp(a) / (1.0 + math.exp(a))
         return self._child(s, (self,), (s * (1.0 - s),), "sigmoid")
 
     def relu(self) -> "Value":
         """out = max(a, 0) (nan stays nan); the gradient is g where a > 0 and exactly 0 elsewhere, also for
         an infinite g (where the chain rule's g * 0 would give nan)."""
-        a = self.data
+        a = self._data
         if a > 0:
             return self._child(a, (self,), (1.0,), "relu")
         return self._child(0.0 if a <= 0 else a, (self,), _no_gradient, "relu")
@@ -126,12 +126,12 @@ class Value(Node):
     __array_ufunc__ = None      # `ndarray + Value` calls Value.__radd__ (a clear error), not an object array
 
     def __float__(self) -> float:
-        return self.data
+        return self._data
 
     def __repr__(self) -> str:
         label = f", name={self.name!r}" if self.name else ""
         op = f", op={self.op!r}" if self.op else ""
-        return f"Value(data={self.data:.6g}, grad={self.grad if self.grad is None else f'{self.grad:.6g}'}{op}{label})"
+        return f"Value(data={self._data:.6g}, grad={self._grad if self._grad is None else f'{self._grad:.6g}'}{op}{label})"
 
 
 def _power(a: float, k) -> float:

@@ -12,23 +12,23 @@ from .op_checks import check_permutation, float_dtype, is_basic_index, plain_ind
 
 def reshape(x, shape):
     """The same numbers in a new shape; the gradient is reshaped back."""
-    old = x.data.shape
+    old = x._data.shape
     try:
-        out = x.data.reshape(shape)
+        out = x._data.reshape(shape)
     except (ValueError, TypeError):
-        raise ValueError(f"reshape: cannot reshape a Tensor of shape {old} ({x.data.size} elements) "
+        raise ValueError(f"reshape: cannot reshape a Tensor of shape {old} ({x._data.size} elements) "
                          f"into {tuple(shape)}") from None
     return x._child(out, (x,), lambda g: (g.reshape(old),), "reshape")
 
 
 def transpose(x, axes):
     """Permute the axes (reverse them when `axes` is empty); the gradient is permuted back."""
-    if not axes and x.data.ndim == 2:           # fast path for W.T, which is its own inverse: the plain
-        return x._child(x.data.T, (x,), lambda g: (g.T,), "transpose")   # code below with axes (1, 0)
-    axes = tuple(axes) if axes else tuple(reversed(range(x.data.ndim)))
-    check_permutation(axes, x.data.ndim, x.data.shape)
-    inverse = tuple(np.argsort([a % x.data.ndim for a in axes]))
-    return x._child(x.data.transpose(axes), (x,), lambda g: (g.transpose(inverse),), "transpose")
+    if not axes and x._data.ndim == 2:           # fast path for W.T, which is its own inverse: the plain
+        return x._child(x._data.T, (x,), lambda g: (g.T,), "transpose")   # code below with axes (1, 0)
+    axes = tuple(axes) if axes else tuple(reversed(range(x._data.ndim)))
+    check_permutation(axes, x._data.ndim, x._data.shape)
+    inverse = tuple(np.argsort([a % x._data.ndim for a in axes]))
+    return x._child(x._data.transpose(axes), (x,), lambda g: (g.transpose(inverse),), "transpose")
 
 
 class IndexedGrad(Deferred):
@@ -64,9 +64,9 @@ def getitem(x, index):
     if not basic:                       # fast path: ints and slices (x_proj[t], gate blocks) need no checks
         index = plain_index(index)
     try:
-        out = x.data[index]
+        out = x._data[index]
     except IndexError as err:
-        raise IndexError(f"Tensor index {index!r} is invalid for shape {x.data.shape}: {err}") from None
+        raise IndexError(f"Tensor index {index!r} is invalid for shape {x._data.shape}: {err}") from None
     parts = index if isinstance(index, tuple) else (index,)
     repeats = not basic and any(isinstance(p, np.ndarray) and p.dtype.kind != "b" for p in parts)
     return x._child(np.asarray(out), (x,), partial(_index_backward, index, repeats), "index")
@@ -81,5 +81,5 @@ def _index_backward(index, repeats: bool, g) -> tuple:
 def astype(x, dtype):
     """Cast to float32 or float64; the gradient is cast back to the input's dtype."""
     dtype = float_dtype(dtype, "astype: Tensors hold float32 or float64")
-    source = x.data.dtype
-    return x._child(x.data.astype(dtype), (x,), lambda g: (g.astype(source),), "astype")
+    source = x._data.dtype
+    return x._child(x._data.astype(dtype), (x,), lambda g: (g.astype(source),), "astype")

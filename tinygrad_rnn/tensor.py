@@ -37,7 +37,7 @@ def _binary(name: str, forward, da, db):
 
     def op(self, other):
         other = other if isinstance(other, Tensor) else self._lift(other)
-        a, b = self.data, other.data
+        a, b = self._data, other._data
         try:
             out = np.asarray(forward(a, b))          # (numpy gives a scalar for two 0-d inputs)
         except ValueError:
@@ -54,7 +54,7 @@ def _unary(name: str, forward, da):
         return (da(g, a, out),)
 
     def op(self):
-        a = self.data
+        a = self._data
         out = np.asarray(forward(a))
         return self._child(out, (self,), partial(backward, a, out), name)
     op.__doc__ = f"Elementwise {name}."
@@ -103,29 +103,29 @@ class Tensor(Node, ArrayLike):
     __hash__ = Node.__hash__    # == is elementwise, but sets and dicts of Tensors still compare identity
 
     def __init__(self, data, requires_grad: bool = False, name: str | None = None):
-        self._init_leaf(tensor_data(data.data if isinstance(data, Node) else data, requires_grad), requires_grad, name)
+        self._init_leaf(tensor_data(data._data if isinstance(data, Node) else data, requires_grad), requires_grad, name)
 
     # ---------------------------------------------------------------- the engine's hooks
     def _own_grad(self, g):
-        return np.array(g, dtype=self.data.dtype)
+        return np.array(g, dtype=self._data.dtype)
 
     def _seed(self):
-        check_scalar_root(self.data)
-        return np.ones_like(self.data)
+        check_scalar_root(self._data)
+        return np.ones_like(self._data)
 
     def _check_seed(self, grad):
-        return tensor_seed(grad, self.data)
+        return tensor_seed(grad, self._data)
 
     def _lift(self, other) -> "Tensor":
         """Python numbers and arrays become constant leaves of this Tensor's dtype."""
         if isinstance(other, Tensor):
             return other
         check_tensor_operand(other)
-        const = object.__new__(Tensor)      # fast path: a constant needs none of Tensor()'s checks
+        const = object.__new__(self.result_type)   # fast path: a constant needs no checks
         if type(other) in (float, int) or is_number(other):
-            const._init_leaf(np.array(other, dtype=self.data.dtype), False, None)
+            const._init_leaf(np.array(other, dtype=self._data.dtype), False, None)
         else:
-            const._init_leaf(as_float_array(other, "Tensor op operand", integers=self.data.dtype), False, None)
+            const._init_leaf(as_float_array(other, "Tensor op operand", integers=self._data.dtype), False, None)
         return const
 
     # ---------------------------------------------------------------- the derivative table
@@ -144,12 +144,12 @@ class Tensor(Node, ArrayLike):
 
     def log(self):
         """out = ln a; da = g / a (a = 0 gives -inf and an infinite gradient)."""
-        check_log_domain(self.data)
+        check_log_domain(self._data)
         return self._log_op()
 
     def __pow__(self, k):
         """out = a ** k for a number k; da = g * k * a ** (k - 1)."""
-        k = power_exponent(self.data, k)
+        k = power_exponent(self._data, k)
         return _unary(f"pow{float(k):g}", lambda a: _quiet_power(a, k),
                       lambda g, a, out: g * (k * _quiet_power(a, k - 1) if k else 0.0))(self)
 
@@ -181,21 +181,21 @@ class Tensor(Node, ArrayLike):
     # ---------------------------------------------------------------- reductions
     def sum(self, axis=None, keepdims: bool = False):
         """Sum over `axis` (int, tuple or None for all); da = g broadcast back to a's shape."""
-        axes = reduction_axes(self.data, axis, keepdims, "sum")
-        shape = self.data.shape
-        out = np.asarray(self.data.sum(axis=axes, keepdims=keepdims))
+        axes = reduction_axes(self._data, axis, keepdims, "sum")
+        shape = self._data.shape
+        out = np.asarray(self._data.sum(axis=axes, keepdims=keepdims))
         return self._child(out, (self,), lambda g: (expand_reduced(g, shape, axes, keepdims),), "sum")
 
     def mean(self, axis=None, keepdims: bool = False):
         """Mean over `axis`: the sum divided by the number of elements reduced (nan over none, as numpy)."""
-        axes = reduction_axes(self.data, axis, keepdims, "mean")
-        count = int(np.prod([self.data.shape[i] for i in axes])) if axes else 1
+        axes = reduction_axes(self._data, axis, keepdims, "mean")
+        count = int(np.prod([self._data.shape[i] for i in axes])) if axes else 1
         return self.sum(axis, keepdims) * (1.0 / count if count else float("nan"))
 
     def max(self, axis=None, keepdims: bool = False):
         """Maximum over `axis`; the gradient goes to the maximal entries, split evenly among ties."""
-        axes = reduction_axes(self.data, axis, keepdims, "max")
-        a, shape = self.data, self.data.shape
+        axes = reduction_axes(self._data, axis, keepdims, "max")
+        a, shape = self._data, self._data.shape
         top = a.max(axis=axes, keepdims=True)
         out = np.asarray(top if keepdims else top.reshape([n for i, n in enumerate(shape) if i not in axes]))
 
@@ -216,7 +216,7 @@ class Tensor(Node, ArrayLike):
     @property
     def T(self):
         """All axes reversed (the matrix transpose for 2-D)."""
-        return self.transpose()
+        return shape_ops.transpose(self, ())
 
     def __getitem__(self, index):
         """numpy indexing (ints, slices, steps, negatives, integer arrays, boolean arrays); repeated
@@ -229,16 +229,16 @@ class Tensor(Node, ArrayLike):
 
     def detach(self) -> "Tensor":
         """A new leaf sharing this data but cut from the graph: no gradient flows back through it."""
-        leaf = object.__new__(Tensor)
-        leaf._init_leaf(self.data, False, None)
+        leaf = object.__new__(self.result_type)
+        leaf._init_leaf(self._data, False, None)
         return leaf
 
     def __repr__(self) -> str:
         extra = "".join([f", name={self.name!r}" if self.name else "",
                          f", op={self.op!r}" if self.op else "",
                          ", requires_grad=True" if self.requires_grad else ""])
-        body = np.array2string(self.data, precision=4, threshold=20, prefix="Tensor(")
-        return f"Tensor({body}, dtype={self.data.dtype}{extra})"
+        body = np.array2string(self._data, precision=4, threshold=20, prefix="Tensor(")
+        return f"Tensor({body}, dtype={self._data.dtype}{extra})"
 
 
 def _quiet_power(a: np.ndarray, k) -> np.ndarray:

@@ -65,10 +65,10 @@ def tbptt(step, inputs, state, k1: int, k2: int, on_window=None) -> list:
     window_losses, fresh = [], 0
     total = len(inputs)
     for t, x in enumerate(inputs, start=1):
-        leaves = tuple(Tensor(s.data, requires_grad=True) for s in _states(state))
+        leaves = tuple(Tensor(s._data, requires_grad=True) for s in _states(state))
         loss, state = step(x, _like(state, leaves))
         _check_state(state, "tbptt step")
-        if not isinstance(loss, Tensor) or loss.size != 1:
+        if not isinstance(loss, Tensor) or loss._data.size != 1:
             raise TypeError(f"tbptt: step must return (loss, state) with a 1-element Tensor loss, got {loss!r:.80}")
         history.append((leaves, _states(state), loss))
         fresh += 1
@@ -93,14 +93,14 @@ def _backward_window(history, fresh: int, depth: int) -> float:
         for term in terms[1:]:
             root = root + term
         for leaf in leaves:
-            leaf.grad = None
+            leaf._grad = None
         root.backward()
-        carry = tuple(leaf.grad for leaf in leaves)
+        carry = tuple(leaf._grad for leaf in leaves)
     return window_loss
 
 
 def _tokens(token):
-    return np.asarray(token.data if isinstance(token, Tensor) else token)
+    return np.asarray(token._data if isinstance(token, Tensor) else token)
 
 
 def teacher_forcing(step, state, targets, start, ratio: float = 1.0, generator=None):
@@ -125,7 +125,7 @@ def teacher_forcing(step, state, targets, start, ratio: float = 1.0, generator=N
         logits, state = step(token, state)
         outputs.append(_logits(logits, "teacher_forcing"))
         truth = ratio == 1.0 or (ratio > 0.0 and rng.random() < ratio)
-        token = targets[t] if truth else logits.data.argmax(axis=-1)
+        token = targets[t] if truth else logits._data.argmax(axis=-1)
     return stack(outputs, axis=0), state
 
 
@@ -154,13 +154,13 @@ def sample(step, state, start, length: int, temperature: float = 1.0, greedy: bo
         for _ in range(length):
             logits, state = step(token, state)
             logits = _logits(logits, "sample")
-            if not np.isfinite(logits.data).all():
+            if not np.isfinite(logits._data).all():
                 raise FloatingPointError("sample: the step returned logits that are nan or infinite; there is no "
                                          "distribution to draw from")
             if greedy:
-                token = logits.data.argmax(axis=-1)
+                token = logits._data.argmax(axis=-1)
             else:
-                p = softmax(logits * (1.0 / temperature), axis=-1).data
+                p = softmax(logits * (1.0 / temperature), axis=-1)._data
                 cdf = np.cumsum(p, axis=-1)
                 token = (cdf < rng.random(p.shape[:-1] + (1,)) * cdf[..., -1:]).sum(axis=-1)
             token = int(token) if np.ndim(token) == 0 else token

@@ -93,7 +93,7 @@ def check_reduction(reduction: str, fn: str) -> None:
 
 def class_indices(values, what: str, fn: str) -> np.ndarray:
     """Integer class or row indices (whole-number floats are accepted and cast)."""
-    idx = as_array(values.data if isinstance(values, Tensor) else values, f"{fn}: {what}")
+    idx = as_array(values._data if isinstance(values, Tensor) else values, f"{fn}: {what}")
     if idx.dtype.kind not in "iu":
         if idx.dtype.kind != "f" or not np.all(np.isfinite(idx) & (idx == np.round(idx))):
             kind = "integer class indices" if what == "targets" else "integers"
@@ -111,7 +111,7 @@ def cross_entropy_targets(logits, targets, reduction: str, ignore_index) -> np.n
     if ignore_index is not None and not is_int(ignore_index):
         raise TypeError(f"cross_entropy: ignore_index must be an int or None, got {type(ignore_index).__name__} "
                         f"{ignore_index!r}")
-    (n, c), t = logits.shape, as_array(targets.data if isinstance(targets, Tensor) else targets,
+    (n, c), t = logits.shape, as_array(targets._data if isinstance(targets, Tensor) else targets,
                                        "cross_entropy: targets")
     if t.shape != (n,):
         raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got {t.shape}")
@@ -168,7 +168,7 @@ def check_sequence_input(name: str, x: Tensor, I: int, batch_first: bool, weight
 
 def valid_steps(name: str, lengths, T: int, B: int) -> np.ndarray:
     """(T, B, 1) bool: is step t inside sequence b? Checks lengths: B positive integers <= T."""
-    arr = as_array(lengths.data if isinstance(lengths, Tensor) else lengths, f"{name}: lengths")
+    arr = as_array(lengths._data if isinstance(lengths, Tensor) else lengths, f"{name}: lengths")
     if arr.ndim != 1 or arr.shape[0] != B:
         raise ValueError(f"{name} expected lengths of shape ({B},) (one per sequence in the batch), "
                          f"got shape {arr.shape}")

@@ -15,7 +15,7 @@ from .checks import check_along_axis, cross_entropy_targets, dropout_probability
 def softmax(x: Tensor, axis: int = -1) -> Tensor:
     """exp(x) / sum(exp(x)) along `axis`; the max is subtracted first (it cancels) so exp never overflows."""
     check_along_axis(x, axis, "softmax")
-    e = (x - x.data.max(axis=axis, keepdims=True)).exp()
+    e = (x - x._data.max(axis=axis, keepdims=True)).exp()
     return e / e.sum(axis=axis, keepdims=True)
 
 
@@ -23,7 +23,7 @@ def logsumexp(x: Tensor, axis: int = -1, keepdims: bool = False) -> Tensor:
     """ln sum(exp(x)) along `axis`; the max m is taken out first and added back (ln sum e^x = m +
     ln sum e^(x - m)), so it stays finite for huge inputs. Its gradient is softmax(x)."""
     check_along_axis(x, axis, "logsumexp")
-    m = x.data.max(axis=axis, keepdims=True)
+    m = x._data.max(axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0).astype(x.dtype)     # a row of -inf (or +inf) keeps its -inf (+inf)
     return (x - m).exp().sum(axis=axis, keepdims=keepdims).log() + (m if keepdims else np.squeeze(m, axis))
 

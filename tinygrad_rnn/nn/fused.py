@@ -105,8 +105,8 @@ def _batch_sum(d: np.ndarray) -> np.ndarray:
 
 def _rnn_step(cell: RNNCell, x_proj: Tensor, h_prev: Tensor) -> Tensor:
     """One Elman step as one node; keeps h_prev's data, W, and h (tanh) or the pre-activation a (relu)."""
-    hp, w = h_prev.data, cell.weight_hh.data
-    a = x_proj.data + np.dot(hp, w.T)                                      # (..., H)
+    hp, w = h_prev._data, cell.weight_hh._data
+    a = x_proj._data + np.dot(hp, w.T)                                      # (..., H)
     tanh = cell.nonlinearity == "tanh"
     h = np.tanh(a) if tanh else np.maximum(a, 0)
     parents = (x_proj, h_prev, cell.weight_hh)
@@ -125,8 +125,8 @@ def _lstm_step(cell: LSTMCell, x_proj: Tensor, state: tuple) -> tuple:
     i, f, g, o, tanh(c), and the data of h_prev, c_prev and W."""
     h_prev, c_prev = state
     H = cell.hidden_size
-    hp, cp, w = h_prev.data, c_prev.data, cell.weight_hh.data
-    a = x_proj.data + np.dot(hp, w.T)                                      # (..., 4H)
+    hp, cp, w = h_prev._data, c_prev._data, cell.weight_hh._data
+    a = x_proj._data + np.dot(hp, w.T)                                      # (..., 4H)
     s = sigmoid(a)                                                        # the gates i, f, g, o:
     s[..., 2 * H:3 * H] = np.tanh(a[..., 2 * H:3 * H])                    # g's block is a tanh
     i, f, g, o = s[..., :H], s[..., H:2 * H], s[..., 2 * H:3 * H], s[..., 3 * H:]
@@ -153,9 +153,9 @@ def _gru_step(cell: GRUCell, x_proj: Tensor, h_prev: Tensor) -> Tensor:
     """One GRU step (either reset_after form) as one node. Keeps r, z, n, the data of h_prev and W, and
     for the reset product h_n (reset_after=True) or r * h_prev (reset_after=False)."""
     H, after = cell.hidden_size, cell.reset_after
-    x, hp, w = x_proj.data, h_prev.data, cell.weight_hh.data
+    x, hp, w = x_proj._data, h_prev._data, cell.weight_hh._data
     has_b = cell.bias_hh is not None
-    b = cell.bias_hh.data if has_b else None
+    b = cell.bias_hh._data if has_b else None
     rows = slice(None) if after else slice(0, 2 * H)                       # the rows applied to h_prev
     q = np.dot(hp, w[rows].T)                                              # (..., 3H) or (..., 2H)
     q = q if b is None else q + b[rows]

@@ -103,7 +103,7 @@ class Module:
     def zero_grad(self) -> None:
         """Set every parameter's gradient to None."""
         for p in self.parameters():
-            p.grad = None
+            p._grad = None
 
     def train(self, mode: bool = True) -> "Module":
         """Training mode (dropout active) for this module and all below it; returns self."""
@@ -120,13 +120,13 @@ class Module:
         """Cast every parameter to float32 or float64 in place (gradients are dropped); returns self."""
         dtype = float_dtype(dtype, "Module.to(dtype) expects float32 or float64")
         for p in self.parameters():
-            p.data = p.data.astype(dtype)
-            p.grad = None
+            p._data = p._data.astype(dtype)
+            p._grad = None
         return self
 
     def state_dict(self) -> dict:
         """{dotted name: a copy of the parameter's array}, a tied parameter under each of its names."""
-        return {name: p.data.copy() for name, p in self.named_parameters(remove_duplicate=False)}
+        return {name: p._data.copy() for name, p in self.named_parameters(remove_duplicate=False)}
 
     def load_state_dict(self, state: dict, strict: bool = True) -> "Module":
         """Copy arrays (or Tensors) into the parameters of the same names.
@@ -139,7 +139,7 @@ class Module:
             raise TypeError(f"load_state_dict expects a dict of arrays, got {type(state).__name__}")
         check_flag(strict, "load_state_dict(strict=...)")
         params = dict(self.named_parameters(remove_duplicate=False))
-        arrays = {k: as_array(v.data if isinstance(v, Tensor) else v, f"load_state_dict: '{k}'")
+        arrays = {k: as_array(v._data if isinstance(v, Tensor) else v, f"load_state_dict: '{k}'")
                   for k, v in state.items()}
         given = {id(params[k]) for k in arrays if k in params}      # a tied parameter needs one of its names
         problems = []
@@ -154,7 +154,7 @@ class Module:
             raise ValueError(f"load_state_dict into {type(self).__name__}: " + "; ".join(problems))
         for k, arr in arrays.items():
             if k in params:
-                params[k].data = arr.astype(params[k].data.dtype, copy=True)
+                params[k]._data = arr.astype(params[k]._data.dtype, copy=True)
         return self
 
     def save(self, path):

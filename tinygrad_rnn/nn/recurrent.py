@@ -12,6 +12,7 @@ from typing import Callable
 
 from ..autograd import scope
 from ..join import concatenate, stack, where
+from ..shape_ops import transpose
 from ..tensor import Tensor
 from .cell import RecurrentCell, check_state_tensors
 from .checks import check_layer_arguments, check_parameter, check_sequence_input, valid_steps
@@ -115,7 +116,7 @@ class RecurrentLayer(Module):
             if not batched:
                 x = x.reshape(T, 1, self.input_size)                               # a batch of one
             elif self.batch_first:
-                x = x.transpose(1, 0, 2)                                           # (T, B, I)
+                x = transpose(x, (1, 0, 2))                                         # (T, B, I)
             B = x.shape[1]
             states = self._initial_states(hx, B, batched, x.dtype)
         valid = None if lengths is None else valid_steps(type(self).__name__, lengths, T, B)    # (T, B, 1)
@@ -139,7 +140,7 @@ class RecurrentLayer(Module):
             x = x.reshape(T, D * H)
             last = tuple(s.reshape(len(finals), H) for s in last)
         elif self.batch_first:
-            x = x.transpose(1, 0, 2)                                               # (B, T, D*H)
+            x = transpose(x, (1, 0, 2))                                             # (B, T, D*H)
         return x, _join(last)
 
     def _unroll(self, cell: RecurrentCell, x: Tensor, state, valid, reverse: bool):

@@ -19,7 +19,7 @@ def _check_module(caller: str, module) -> None:
 def count_parameters(module: Module) -> int:
     """The number of trainable numbers in `module` (a shared Parameter counts once)."""
     _check_module("count_parameters", module)
-    return sum(p.size for p in module.parameters())
+    return sum(p._data.size for p in module.parameters())
 
 
 def _rows(module: Module, path: str, depth: int, seen: dict) -> tuple:
@@ -36,8 +36,8 @@ def _rows(module: Module, path: str, depth: int, seen: dict) -> tuple:
                 rows.append((pad, name, str(value.shape), f"shared with {seen[value]}"))
             else:
                 seen[value] = name
-                total += value.size
-                rows.append((pad, name, str(value.shape), f"{value.size:,}"))
+                total += value._data.size
+                rows.append((pad, name, str(value.shape), f"{value._data.size:,}"))
     for key, child in module.named_children():
         name = f"{path}.{key}" if path else key
         label = f"{name} ({type(child).__name__})"
@@ -67,7 +67,7 @@ def summary(module: Module) -> str:
         return f"{row[0]:<{width[0]}}  {row[1]:<{width[1]}}  {row[2]:>{width[2]}}".rstrip()
 
     params = module.parameters()
-    size = sum(p.data.nbytes for p in params)
+    size = sum(p._data.nbytes for p in params)
     memory = f"{size / 1024:.1f} KB" if size >= 1024 else f"{size} bytes"
     rule = "-" * (sum(width) + 4)
     foot = f"total: {total:,} parameters in {len(params)} tensors, {memory}"

@@ -23,7 +23,7 @@ def _grads(parameters: Params, fn: str) -> list:
         if not isinstance(p, Tensor):
             raise TypeError(f"{fn}: parameters must be Tensors, got {type(p).__name__} at position {i}")
     check_grads(params, fn)
-    return [p.grad for p in params if p.grad is not None]
+    return [p._grad for p in params if p._grad is not None]
 
 
 def _threshold(value, fn: str, arg: str) -> float:
@@ -84,13 +84,13 @@ def _param_list(parameters, fn: str) -> list:
 def check_grads(params: list, owner: str) -> None:
     """Each parameter's .grad is None or a float numpy array of the parameter's shape."""
     for i, p in enumerate(params):
-        g = p.grad
+        g = p._grad
         if g is None:
             continue
         if not isinstance(g, np.ndarray) or g.dtype.kind != "f":
             got = f"dtype {g.dtype}" if isinstance(g, np.ndarray) else type(g).__name__
             raise TypeError(f"{owner}: parameter {i}'s .grad must be a numpy array of floats, got {got} "
                             "(was .grad assigned by hand?)")
-        if g.shape != p.data.shape:
-            raise ValueError(f"{owner}: parameter {i} has shape {p.data.shape}, but its "
+        if g.shape != p._data.shape:
+            raise ValueError(f"{owner}: parameter {i} has shape {p._data.shape}, but its "
                              f".grad has shape {g.shape} (was .grad assigned by hand?)")

@@ -20,7 +20,7 @@ DECADES = 5                    # the ramp covers [largest norm / 10^DECADES, lar
 
 def grad_norm(node) -> float | None:
     """The gradient's norm (|g| for a Value, Frobenius for a Tensor), None before backward."""
-    g = node.grad
+    g = node._grad
     if g is None:
         return None
     return abs(float(g)) if np.ndim(g) == 0 else float(np.linalg.norm(g))

@@ -68,7 +68,7 @@ def prepare(root: Node, detail: str = "auto", show_grad: bool = False, show_data
         raise ValueError(f"draw(preset={preset!r}): expected one of {', '.join(map(repr, PRESETS))}")
     keep = check_steps(steps)
     rec = Recorded(root)
-    if show_grad and all(n.grad is None for n in rec.nodes):
+    if show_grad and all(n._grad is None for n in rec.nodes):
         warnings.warn("draw(show_grad=True): no node has a gradient yet; call backward() first", stacklevel=3)
     opts = Options(show_grad, show_data, show_shapes, bool(legend))
     layout = Layout(rec, choose_detail(rec, detail, max_nodes), opts, collapse_loss=detail == "auto", keep=keep)

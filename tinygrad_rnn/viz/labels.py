@@ -33,14 +33,14 @@ def number(x: float) -> str:
 
 def shape_text(node) -> str:
     """'(3, 4)' for a Tensor, '()' for a 0-d one, '' for a Value (which has no shape)."""
-    return "" if isinstance(node, Value) else str(tuple(node.data.shape))
+    return "" if isinstance(node, Value) else str(tuple(node._data.shape))
 
 
 def data_text(node, opts: Options) -> str:
     """The node's numbers when asked for: single numbers by default, small arrays with show_data=True."""
     if opts.show_data is False:
         return ""
-    data = np.asarray(node.data)
+    data = np.asarray(node._data)
     if data.size == 1:
         return number(float(data.reshape(())))
     if not opts.show_data or data.size == 0:
@@ -75,7 +75,7 @@ def tensor_label(node, is_param: bool, opts: Options, norm: float | None, font: 
     """Label of one Tensor node (op, parameter or leaf); `name` stands in for a missing node.name."""
     head = title(node, is_param, name)
     lines = [head[0], " ".join(head[1:] + ([shape_text(node)] if opts.show_shapes else []))]
-    if not node.op or np.size(node.data) == 1:
+    if not node.op or np.size(node._data) == 1:
         lines.append(data_text(node, opts))
     lines.append(grad_text(norm) if opts.show_grad else "")
     return html(lines, font)
@@ -83,8 +83,8 @@ def tensor_label(node, is_param: bool, opts: Options, norm: float | None, font: 
 
 def value_record(node, fill: str, font: str) -> str:
     """Label of one Value, micrograd style: a strip of cells `name | data | grad`."""
-    grad = "–" if node.grad is None else f"{node.grad:.4f}"
-    cells = ([escape(node.name, quote=False)] if node.name else []) + [f"data {node.data:.4f}", f"grad {grad}"]
+    grad = "–" if node._grad is None else f"{node._grad:.4f}"
+    cells = ([escape(node.name, quote=False)] if node.name else []) + [f"data {node._data:.4f}", f"grad {grad}"]
     row = "".join(f'<TD><FONT COLOR="{font}">{c}</FONT></TD>' for c in cells)
     return (f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" BGCOLOR="{fill}">'
             f'<TR>{row}</TR></TABLE>>')
@@ -108,7 +108,7 @@ def loss_label(rec, members: list, norm: float | None, opts: Options, font: str)
     """Label of the collapsed loss part: 'loss', how many ops it has, its value."""
     ops = sum(1 for i in members if rec.nodes[i].op)
     root = rec.nodes[max(members)]
-    value = number(float(root.data.reshape(()))) if root.data.size == 1 and opts.show_data is not False else ""
+    value = number(float(root._data.reshape(()))) if root._data.size == 1 and opts.show_data is not False else ""
     label = html(["loss", value, grad_text(norm) if opts.show_grad else ""], font)
     return label.replace("</B>", f'</B><FONT POINT-SIZE="9"> · {ops} ops</FONT>', 1)
 

@@ -41,7 +41,7 @@ def target_leaves(rec, part: set) -> set:
             continue
         for mine, other in (parents, parents[::-1]):
             leaf = not rec.parents[mine] and not rec.param[mine]
-            if leaf and other not in part and rec.nodes[mine].data.shape == rec.nodes[other].data.shape:
+            if leaf and other not in part and rec.nodes[mine]._data.shape == rec.nodes[other]._data.shape:
                 out.add(mine)
     return out
 
