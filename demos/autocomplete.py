@@ -94,7 +94,7 @@ def train_model(quick: bool = False, seed: int = 0, steps: int | None = None, ve
     def on_window(window_loss: float) -> None:
         nonlocal at_last_window
         tr.nn.utils.clip_grad_norm_(model.parameters(), 5.0)           # a rare long-range spike stays harmless
-        opt.defaults["lr"] = size["lr"] * (1 - 0.9 * run / total)        # linear decay to a tenth
+        opt.param_groups[0]["lr"] = size["lr"] * (1 - 0.9 * run / total)        # linear decay to a tenth
         opt.step()
         opt.zero_grad()
         curve.append(window_loss / (run - at_last_window))              # mean loss per character

@@ -2,7 +2,8 @@
 
 Each drawing is one `python -m tinygrad_rnn render ...` call, listed below with the docs' file name;
 the drawings the command line cannot make (a long sequence with its middle left out, a classifier's
-cross-entropy loss) are built with tinygrad_rnn.viz in slide_pictures().
+cross-entropy loss, a PyTorch-dialect program) are built with tinygrad_rnn.viz in slide_pictures() and
+dialect_picture().
 Then every demo runs in full and its README picture goes to the output directory's demos/ folder
 (scripts/demo_pictures.py: about two minutes; it installs matplotlib if it is missing).
 Usage: python scripts/make_images.py [output directory, default docs/img] [--drawings-only]
@@ -53,6 +54,24 @@ def slide_pictures(directory: Path) -> None:
         tr.viz.render(classifier_loss(*model), directory / name, **options)
 
 
+def dialect_picture(directory: Path) -> None:
+    """docs/pytorch.md's picture: a char-RNN written with the PyTorch dialect (nn.RNN, a Linear on the last
+    hidden state, LogSoftmax, NLLLoss), its loss for the three letters of "Bea"."""
+    import string
+
+    import tinygrad_rnn.torch as torch
+    letters = string.ascii_letters + " .,;'"
+    torch.manual_seed(0)
+    rnn, h2o = torch.nn.RNN(len(letters), 16), torch.nn.Linear(16, 2)
+    line = torch.zeros(3, 1, len(letters))
+    for t, letter in enumerate("Bea"):
+        line[t][0][letters.find(letter)] = 1
+    _, hidden = rnn(line)
+    loss = torch.nn.NLLLoss()(torch.nn.LogSoftmax(dim=1)(h2o(hidden[0])), torch.tensor([1]))
+    loss.backward()
+    tr.viz.render(loss, directory / "pytorch_char_rnn.svg", detail="cell")
+
+
 def make_images(directory: Path) -> None:
     """Render every drawing into `directory`; stop at the first failure."""
     for name, options in PICTURES.items():
@@ -60,6 +79,7 @@ def make_images(directory: Path) -> None:
         if status:
             sys.exit(status)
     slide_pictures(directory)
+    dialect_picture(directory)
 
 
 if __name__ == "__main__":

@@ -347,3 +347,20 @@ def test_every_demo_has_a_readme_picture():
     assert set(module.PICTURES) == demos
     readme = (ROOT / "README.md").read_text()
     assert all(f"docs/img/demos/{name}." in readme for name in demos)
+
+
+def test_every_name_in_the_dialect_table_exists():
+    """docs/pytorch.md's table of the PyTorch dialect names only what tinygrad_rnn.torch has."""
+    import importlib
+    text = (ROOT / "docs" / "pytorch.md").read_text(encoding="utf-8")
+    table = text[text.index("### What is supported"):text.index("### Where the dialect lives")]
+    names = re.findall(r"`(torch\.[\w.]+)`", table)
+    assert len(names) > 150
+    missing = []
+    for name in names:
+        obj = importlib.import_module("tinygrad_rnn.torch")
+        for part in name.split(".")[1:]:
+            obj = getattr(obj, part, None)
+        if obj is None:
+            missing.append(name)
+    assert not missing, f"docs/pytorch.md lists names the dialect does not have: {missing}"

@@ -29,7 +29,8 @@ PACKAGE = ROOT / "tinygrad_rnn"
 ERRORS_MD = ROOT / "docs" / "errors.md"
 # Raise statements no user can reach: the abstract hooks of the graph node, which Value and Tensor define.
 INTERNAL = {("autograd.py", "total"),     # Deferred.total: the protocol method every kind overrides
-            ("checkpoint.py", "_holds_objects")}   # caught by load_arrays, which raises the documented error
+            ("checkpoint.py", "_holds_objects"),   # caught by load_arrays, which raises the documented error
+            ("_torch_format.py", "read"), ("_torch_format.py", "persistent_load")}   # caught by torch.load, likewise
 
 
 # ---------------------------------------------------------------- docs/errors.md

@@ -1,0 +1,130 @@
+"""Learning-rate schedulers, as PyTorch's torch.optim.lr_scheduler: StepLR, MultiStepLR, ExponentialLR,
+LambdaLR, CosineAnnealingLR (here) and ReduceLROnPlateau (plateau.py), over the LRScheduler base
+(scheduler.py). Each gives the same learning rates as PyTorch, step by step: the chainable ones in
+PyTorch's chainable (recursive) form, which multiplies the current lr rather than recomputing it from
+the start, so the values agree to the last bit.
+
+In the formulas, e is `last_epoch` (the number of scheduler steps taken), lr_0 the group's 'initial_lr'.
+"""
+from __future__ import annotations
+
+import math
+import types
+from collections import Counter
+from typing import Callable, Iterable
+
+from . import checks
+from .optimizer import Optimizer
+from .plateau import ReduceLROnPlateau
+from .scheduler import LRScheduler
+
+__all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "LambdaLR", "CosineAnnealingLR",
+           "ReduceLROnPlateau"]
+
+
+class StepLR(LRScheduler):
+    """Multiply the lr by gamma every step_size epochs: lr = lr_0 * gamma ** (e // step_size)."""
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
+        checks.positive_int("StepLR", "step_size", step_size)
+        self.step_size, self.gamma = step_size, gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list:
+        """Chainable: the current lr, times gamma when e is a positive multiple of step_size."""
+        if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
+            return self._lrs()
+        return [lr * self.gamma for lr in self._lrs()]
+
+
+class MultiStepLR(LRScheduler):
+    """Multiply the lr by gamma at each milestone epoch: lr = lr_0 * gamma ** (milestones passed, counted
+    with repetition, so a milestone listed twice multiplies by gamma twice)."""
+
+    def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1, last_epoch: int = -1):
+        self.milestones, self.gamma = Counter(milestones), gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list:
+        """Chainable: the current lr, times gamma ** (times e is listed) at a milestone."""
+        if self.last_epoch not in self.milestones:
+            return self._lrs()
+        return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in self._lrs()]
+
+
+class ExponentialLR(LRScheduler):
+    """Multiply the lr by gamma every epoch: lr = lr_0 * gamma ** e."""
+
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1):
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list:
+        """Chainable: the current lr times gamma (kept as it is at step 0)."""
+        if self._is_initial:
+            return self._lrs()
+        return [lr * self.gamma for lr in self._lrs()]
+
+
+class LambdaLR(LRScheduler):
+    """lr = lr_0 * lr_lambda(e): one function for every group, or a list with one per group."""
+
+    def __init__(self, optimizer: Optimizer, lr_lambda: Callable | list, last_epoch: int = -1):
+        checks.scheduled("LambdaLR", optimizer, Optimizer)
+        if isinstance(lr_lambda, (list, tuple)):
+            checks.one_per_group("LambdaLR", "lr_lambdas", lr_lambda, optimizer.param_groups)
+            self.lr_lambdas = list(lr_lambda)
+        else:
+            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
+        checks.functions("LambdaLR", self.lr_lambdas)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list:
+        """Not chainable: lr_0 * lr_lambda(e) for each group."""
+        return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas, self.base_lrs)]
+
+    def state_dict(self) -> dict:
+        """As LRScheduler's, but a plain function is saved as None (PyTorch's rule: only a callable
+        object's attributes are saved, as a dict)."""
+        state = {key: value for key, value in vars(self).items() if key not in ("optimizer", "lr_lambdas")}
+        state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else dict(vars(fn))
+                               for fn in self.lr_lambdas]
+        return state
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """As LRScheduler's; a callable object's saved attributes go back into it, functions stay as they are."""
+        state = dict(state_dict)
+        for fn, saved in zip(self.lr_lambdas, state.pop("lr_lambdas")):
+            if saved is not None:
+                vars(fn).update(saved)
+        vars(self).update(state)
+
+
+class CosineAnnealingLR(LRScheduler):
+    """Anneal the lr from lr_0 to eta_min along half a cosine over T_max epochs (then back up, periodically):
+
+        lr_e = eta_min + (lr_0 - eta_min) * (1 + cos(pi * e / T_max)) / 2
+
+    computed as PyTorch does, recursively from the current lr (so it is chainable):
+
+        lr_e = eta_min + (lr_{e-1} - eta_min) * (1 + cos(pi * e / T_max)) / (1 + cos(pi * (e - 1) / T_max)),
+
+    except where that quotient is 0 / 0 (e - 1 - T_max a multiple of 2 T_max, the bottom of the cosine):
+    there lr_e = lr_{e-1} + (lr_0 - eta_min) * (1 - cos(pi / T_max)) / 2.
+    """
+
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1):
+        checks.positive_int("CosineAnnealingLR", "T_max", T_max)
+        self.T_max, self.eta_min = T_max, eta_min
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list:
+        """The recursive form above (the lr is kept as it is at step 0)."""
+        e, T, eta_min = self.last_epoch, self.T_max, self.eta_min
+        if self._is_initial:
+            return self._lrs()
+        if (e - 1 - T) % (2 * T) == 0:
+            return [lr + (base_lr - eta_min) * (1 - math.cos(math.pi / T)) / 2
+                    for lr, base_lr in zip(self._lrs(), self.base_lrs)]
+        return [(1 + math.cos(math.pi * e / T)) / (1 + math.cos(math.pi * (e - 1) / T)) * (lr - eta_min) + eta_min
+                for lr in self._lrs()]

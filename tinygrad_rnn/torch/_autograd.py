@@ -1,0 +1,221 @@
+"""What PyTorch's autograd shows on a tensor, over the engine's graph: `grad_fn` objects named as PyTorch
+names them (MulBackward0, with next_functions), the register of non-leaves that called retain_grad(),
+backward() with PyTorch's checks and its freeing of saved values (so a second backward() through the
+same graph fails as it does there, the classic sign of a hidden state that was not detached), and the
+rules for assigning .data, .grad and requires_grad and for writing in place.
+"""
+import re
+import weakref
+
+import numpy as np
+
+from .. import tensor as core
+from ..autograd import Node, _mode, topological_order
+from . import _dtype
+
+# PyTorch's names of the backward of ops whose name here differs, or that come in variants ("sum(dim)" is
+# a sum over given dims); any other op `name` is NameBackward0.
+_NAMES = {"concat": "CatBackward0", "reshape": "ViewBackward0", "astype": "ToCopyBackward0",
+          "linear": "AddmmBackward0", "norm": "LinalgVectorNormBackward0", "clamp": "ClampBackward1",
+          "sum(dim)": "SumBackward1", "mean(dim)": "MeanBackward1", "max": "MaxBackward1", "min": "MinBackward1",
+          "max(dim)": "MaxBackward0", "min(dim)": "MinBackward0", "squeeze(dim)": "SqueezeBackward1",
+          "pow": "PowBackward1", "rpow": "PowBackward2", "div(floor)": "DivBackward2", "div(trunc)": "DivBackward2"}
+_MATMUL = {(1, 1): "DotBackward0", (2, 1): "MvBackward0"}      # by the operands' dims; else MmBackward0
+# Ops whose result is a view of their input (it shares the memory).
+_VIEWS = {"index", "select", "slice", "reshape", "transpose", "t", "permute", "squeeze", "unsqueeze", "expand",
+          "split", "unbind"}
+# Ops whose backward needs no saved values: PyTorch frees nothing there, so a second backward() passes.
+_KEEP_NOTHING = _VIEWS | {"add", "sub", "neg", "sum", "mean", "concat", "stack", "astype", "clone", "repeat", "flip"}
+_FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
+          "have already been freed). Saved intermediate values of the graph are freed when you call "
+          ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph "
+          "a second time or if you need to access saved tensors after calling backward.")
+
+
+def _base(op: str) -> str:
+    """The op's name without its variant ('sum(dim)' is a sum) or the exponent of a power ('pow2')."""
+    base = op.split("(")[0]
+    return "pow" if re.fullmatch(r"pow[-+.\deinfa]+", base) else base
+
+
+def named(t, op: str):
+    """t with its op renamed (when it has one), so grad_fn and drawings show the method PyTorch names."""
+    if t.parents:
+        t.op = op
+    return t
+
+
+class GradFn:
+    """`t.grad_fn`: the op that made t; `type(t.grad_fn).__name__` is PyTorch's name, e.g. MulBackward0."""
+
+    __slots__ = ("_node",)
+
+    def __init__(self, node):
+        self._node = node
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    @property
+    def next_functions(self) -> tuple:
+        """((grad_fn of each input, 0), ...): AccumulateGrad for a leaf that requires grad, None for a constant."""
+        return tuple((grad_fn_of(p), 0) for p in self._node.parents)
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and other._node is self._node
+
+    def __hash__(self) -> int:
+        return id(self._node)
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {id(self):#x}>"
+
+
+class AccumulateGrad(GradFn):
+    """Where a leaf's gradient is added up; `.variable` is the leaf."""
+
+    __slots__ = ()
+
+    @property
+    def variable(self):
+        return self._node
+
+    @property
+    def next_functions(self) -> tuple:
+        return ()
+
+
+_classes = {}
+
+
+def grad_fn_of(node):
+    """node's grad_fn (a leaf's is AccumulateGrad, reached through next_functions; a constant's None)."""
+    if not node.parents:
+        return AccumulateGrad(node) if node.requires_grad else None
+    base = _base(node.op)
+    if base == "matmul":
+        name = _MATMUL.get(tuple(p._data.ndim for p in node.parents), "MmBackward0")
+    else:
+        name = _NAMES.get(node.op) or base.title().replace("_", "") + "Backward0"
+    if name not in _classes:
+        _classes[name] = type(name, (GradFn,), {"__slots__": (), "__doc__": f"The backward of {base}."})
+    return _classes[name](node)
+
+
+class _Retained:
+    """The non-leaves whose .grad should be kept, by serial, without keeping them alive."""
+
+    def __init__(self):
+        self._refs = {}
+
+    def add(self, t) -> None:
+        self._refs[t.serial] = weakref.ref(t, lambda _, serial=t.serial: self._refs.pop(serial, None))
+
+    def __contains__(self, t) -> bool:
+        ref = self._refs.get(t.serial)
+        return ref is not None and ref() is t
+
+    def __bool__(self) -> bool:
+        return bool(self._refs)
+
+
+retained = _Retained()
+
+
+def _graph_freed(g):
+    """The backward of a node whose saved values a backward() without retain_graph has released."""
+    raise RuntimeError(_FREED)
+
+
+def backward(root, gradient, retain_graph, create_graph: bool, inputs) -> None:
+    """PyTorch's backward(): checked root and seed, leaves accumulate, then the saved values are released."""
+    if create_graph:
+        raise NotImplementedError("backward(create_graph=True): tinygrad_rnn records no graph of the "
+                                  "backward pass, so there are no higher-order gradients")
+    if inputs is not None:
+        raise NotImplementedError("backward(inputs=...): tinygrad_rnn fills the .grad of every leaf; "
+                                  "leave inputs=None")
+    if not root.requires_grad:
+        raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    if gradient is None and root._data.size != 1:
+        raise RuntimeError("grad can be implicitly created only for scalar outputs")
+    seed = None if gradient is None else np.asarray(getattr(gradient, "_data", gradient))
+    if seed is not None and seed.shape != root._data.shape:
+        raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of torch.Size({list(seed.shape)}) "
+                           f"and output[0] has a shape of torch.Size({list(root._data.shape)}).")
+    core.Tensor.backward(root, seed, keep_grads=bool(retained))
+    if not retain_graph:
+        for node in topological_order(root):
+            if node.parents and _base(node.op) not in _KEEP_NOTHING:
+                node.backward_fn = _graph_freed
+
+
+def checked_requires_grad(t, flag, message: str = "only Tensors of floating point dtype can require gradients"):
+    """requires_grad_(flag): a bool; only floating tensors may require grad (else `message`, which PyTorch
+    words differently for factories); only leaves may stop."""
+    if not isinstance(flag, (bool, np.bool_)):
+        raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
+                        f"{type(flag).__name__}")
+    if flag and t._data.dtype.kind != "f":
+        raise RuntimeError(message)
+    if not flag and t.parents:
+        raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
+                           "computed variable in a subgraph that doesn't require differentiation use "
+                           "var_no_grad = var.detach().")
+    return bool(flag)
+
+
+def checked_data(t, value) -> np.ndarray:
+    """`t.data = value`: a Tensor, floating if t requires grad."""
+    if not isinstance(value, Node):
+        raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+    if t.requires_grad and value._data.dtype.kind != "f":
+        raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
+    return value._data
+
+
+def checked_grad(t, value):
+    """`t.grad = value`: None, or a Tensor of t's shape and dtype (its array is shared, as in PyTorch)."""
+    if value is None:
+        return None
+    if not isinstance(value, Node):
+        raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+    g, data = value._data, t._data
+    if g.shape != data.shape:
+        raise RuntimeError(f"attempting to assign a gradient of size '{list(g.shape)}' to a tensor of size "
+                           f"'{list(data.shape)}'. Please ensure that the gradient and the tensor are the same size")
+    if g.dtype != data.dtype:
+        raise RuntimeError(
+            f"attempting to assign a gradient with dtype '{_dtype.c_name(_dtype.of_array(g))}' to a tensor with "
+            f"grad_dtype '{_dtype.scalar_name(_dtype.of_array(data))}'. The gradient must match the tensor's "
+            "grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute with a "
+            "specific dtype, or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a "
+            "tensor and its gradient may break downstream systems that assume they match.")
+    return g
+
+
+def _view_of_leaf(t) -> bool:
+    """Whether t shares memory with a leaf that requires grad, through view ops (indexing, view, t(), ...)."""
+    while t.parents and t.op in _VIEWS:
+        t = t.parents[0]
+    return not t.parents and t.requires_grad
+
+
+def check_inplace(t, fn: str, value=None, result=None) -> None:
+    """An in-place write: its result type fits t's dtype, t's memory is its own, and no recorded graph is
+    changed (PyTorch's rule for leaves; for non-leaves here too, as the engine has no version counters)."""
+    if result is not None and _dtype.category(result) > _dtype.category(_dtype.of_array(t._data)):
+        raise RuntimeError(f"result type {_dtype.scalar_name(result)} can't be cast to the desired output type "
+                           f"{_dtype.scalar_name(_dtype.of_array(t._data))}")
+    if not t._data.flags.writeable:
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                           "single memory location. Please clone() the tensor before performing the operation.")
+    if not _mode.grad_enabled or not (t.requires_grad or getattr(value, "requires_grad", False)):
+        return
+    if t.requires_grad and not t.parents and fn != "__setitem__":
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    if t.requires_grad and _view_of_leaf(t):
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    raise RuntimeError(f"{fn}: in-place writes into tensors that are part of a recorded graph are not supported "
+                       "(tinygrad_rnn has no version counters); write it out of place, e.g. x = x + y, or "
+                       "collect the pieces and use torch.stack / torch.cat")

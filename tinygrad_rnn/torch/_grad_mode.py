@@ -1,0 +1,41 @@
+"""Grad mode as in PyTorch: no_grad, enable_grad, set_grad_enabled (a call or a with-block),
+inference_mode and is_grad_enabled, all one per-thread switch of the engine."""
+from ..autograd import _mode, switch
+
+
+def no_grad() -> switch:
+    """Record no graph inside this block (or decorated function)."""
+    return switch("grad_enabled", False)
+
+
+def enable_grad() -> switch:
+    """Record the graph inside this block, even within no_grad()."""
+    return switch("grad_enabled", True)
+
+
+def inference_mode(mode: bool = True) -> switch:
+    """no_grad() (the engine has no separate inference mode); inference_mode(False) records."""
+    return switch("grad_enabled", not mode)
+
+
+def is_grad_enabled() -> bool:
+    """Whether ops record the graph in this thread."""
+    return _mode.grad_enabled
+
+
+class set_grad_enabled(switch):
+    """Turn grad mode on or off now; used as a with-block, the old mode comes back at its end."""
+
+    def __init__(self, mode: bool):
+        if not isinstance(mode, bool):
+            raise TypeError("set_grad_enabled(): argument 'enabled' (position 1) must be bool, not "
+                            f"{type(mode).__name__}")
+        super().__init__("grad_enabled", mode)
+        self._before = _mode.grad_enabled
+        _mode.grad_enabled = mode
+
+    def __enter__(self) -> None:
+        _mode.saved.append(self._before)
+
+    def __exit__(self, *exc) -> None:
+        _mode.grad_enabled = _mode.saved.pop()

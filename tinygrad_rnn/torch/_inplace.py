@@ -1,0 +1,164 @@
+"""torch.Tensor's in-place methods (`add_`, `zero_`, `uniform_`, `t[i] = v`, `t += 1`, ...).
+
+They write into the tensor's own array, so views see the change (`x[i][0][k] = 1` fills x), as in
+PyTorch. Arithmetic in place keeps the tensor's dtype and refuses a result of a higher kind (float into
+an integer tensor), while fill_, copy_ and `t[i] = v` convert, as PyTorch does. Writing into a tensor that
+requires grad is allowed only under `no_grad()` (how optimizers and `nn.init` change parameters);
+otherwise it raises, as PyTorch does for leaves. For a non-leaf that is stricter than PyTorch, which
+records the write: here write it out of place (`x = x + y`, `torch.where`). `t += v` on a non-leaf that
+requires grad, under grad mode, is exactly that: t is re-bound to t + v.
+"""
+import numpy as np
+
+from ..autograd import _mode
+from ..rng import generator_for
+from . import _dtype
+from ._autograd import check_inplace
+from ._math import as_operand, result_dtype
+from ._shape import _index
+from .checks import check_expand, check_float_op, check_inplace_shape, check_mask, index_error
+
+
+def _random(t, generator, fn: str, kernel: str) -> np.random.Generator:
+    """The generator for a random fill of t (which must hold floats, as in PyTorch)."""
+    if t._data.dtype.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_dtype.scalar_name(t.dtype)}\'')
+    return generator_for(getattr(generator, "numpy_generator", generator), fn)
+
+
+class InPlaceMethods:
+    """Methods that change a tensor's numbers in place."""
+
+    __slots__ = ()
+
+    def _write(self, fn: str, values, operand=None, true_division: bool = False):
+        """Write `values` (an array, or a function of self's array) into self's array, broadcast and kept in
+        its dtype; returns self. For arithmetic, `operand` is the other side, whose promoted dtype must fit."""
+        result = None
+        if operand is not None:
+            result = result_dtype(self, operand)
+            result = _dtype.get_default_dtype() if true_division and not result.is_floating_point else result
+            check_inplace_shape(self._data.shape, np.shape(as_operand(operand)))
+        check_inplace(self, fn, operand, result)
+        with np.errstate(all="ignore"):
+            values = values(self._data) if callable(values) else values
+        check_inplace_shape(self._data.shape, np.shape(values))
+        self._data[...] = values
+        return self
+
+    def __setitem__(self, index, value) -> None:
+        check_inplace(self, "__setitem__", value)
+        index, value = _index(index), as_operand(value)
+        try:
+            self._data[index] = value
+        except IndexError as err:
+            raise index_error(err, self._data.shape, index) from None
+        except ValueError:
+            check_expand(np.shape(value), self._data[index].shape)
+            raise
+
+    def add_(self, other, alpha=1):
+        """self += alpha * other."""
+        check_float_op(self._data.dtype.kind == "f" or not isinstance(alpha, float), "For integral input tensors, "
+                       "argument alpha must not be a floating point number.")
+        return self._write("add_", lambda a: a + alpha * as_operand(other), other)
+
+    def sub_(self, other, alpha=1):
+        """self -= alpha * other."""
+        return self._write("sub_", lambda a: a - alpha * as_operand(other), other)
+
+    def mul_(self, other):
+        """self *= other."""
+        return self._write("mul_", lambda a: a * as_operand(other), other)
+
+    def div_(self, other):
+        """self /= other."""
+        return self._write("div_", lambda a: a / as_operand(other), other, true_division=True)
+
+    def pow_(self, exponent):
+        """self **= exponent."""
+        return self._write("pow_", lambda a: a ** as_operand(exponent), exponent)
+
+    def neg_(self):
+        """self = -self."""
+        return self._write("neg_", np.negative)
+
+    def abs_(self):
+        """self = |self|."""
+        return self._write("abs_", np.abs)
+
+    def clamp_(self, min=None, max=None):
+        """Limit to [min, max] in place."""
+        lo = -np.inf if min is None else as_operand(min)
+        return self._write("clamp_", lambda a: np.clip(a, lo, np.inf if max is None else as_operand(max)))
+
+    clip_ = clamp_
+
+    def exp_(self):
+        """self = exp(self)."""
+        return self._write("exp_", np.exp, 0.0)
+
+    def tanh_(self):
+        """self = tanh(self)."""
+        return self._write("tanh_", np.tanh, 0.0)
+
+    def sigmoid_(self):
+        """self = sigmoid(self)."""
+        return self._write("sigmoid_", lambda a: 1 / (1 + np.exp(-a)), 0.0)
+
+    def relu_(self):
+        """self = max(self, 0)."""
+        return self._write("relu_", lambda a: np.maximum(a, 0))
+
+    def zero_(self):
+        """Fill with zeros."""
+        return self._write("zero_", 0)
+
+    def fill_(self, value):
+        """Fill with one number (converted to self's dtype)."""
+        return self._write("fill_", as_operand(value))
+
+    def copy_(self, src, non_blocking: bool = False):
+        """Copy src's numbers (broadcast, converted to self's dtype) into self."""
+        return self._write("copy_", as_operand(src))
+
+    def masked_fill_(self, mask, value):
+        """`value` where mask is True."""
+        check_inplace(self, "masked_fill_", value)
+        mask = check_mask(as_operand(mask), "masked_fill_")
+        np.copyto(self._data, as_operand(value), casting="unsafe", where=mask)
+        return self
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, generator=None):
+        """Fill with draws from U(a, b) (from the generator torch.manual_seed sets)."""
+        rng = _random(self, generator, "uniform_", "check_uniform_bounds")
+        check_float_op(a <= b, f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
+        return self._write("uniform_", rng.uniform(a, b, self._data.shape))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, generator=None):
+        """Fill with draws from N(mean, std^2)."""
+        rng = _random(self, generator, "normal_", "normal_kernel_cpu")
+        return self._write("normal_", rng.normal(mean, std, self._data.shape))
+
+    def bernoulli_(self, p: float = 0.5, generator=None):
+        """Fill with 1 with probability p, else 0."""
+        rng = generator_for(getattr(generator, "numpy_generator", generator), "bernoulli_")
+        return self._write("bernoulli_", rng.random(self._data.shape) < as_operand(p))
+
+    def _augmented(self, other, op: str, fn: str):
+        """t op= v: in place, or (t requiring grad under grad mode) re-bound to the out-of-place result."""
+        if _mode.grad_enabled and ((self.requires_grad and self.parents) or getattr(other, "requires_grad", False)):
+            return getattr(self, op)(other)
+        return getattr(self, fn)(other)
+
+    def __iadd__(self, other):
+        return self._augmented(other, "__add__", "add_")
+
+    def __isub__(self, other):
+        return self._augmented(other, "__sub__", "sub_")
+
+    def __imul__(self, other):
+        return self._augmented(other, "__mul__", "mul_")
+
+    def __itruediv__(self, other):
+        return self._augmented(other, "__truediv__", "div_")

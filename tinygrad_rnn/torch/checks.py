@@ -1,0 +1,188 @@
+"""The dialect's argument checks, with PyTorch's messages where PyTorch has one (kept out of the maths)."""
+import re
+
+import numpy as np
+
+from . import _dtype
+
+
+def check_float_op(ok: bool, message: str) -> None:
+    """Raise RuntimeError(message) unless ok (PyTorch reports misuse of an op as a RuntimeError)."""
+    if not ok:
+        raise RuntimeError(message)
+
+
+def check_dim(dim, ndim: int, fn: str) -> int:
+    """A dimension index in [-ndim, ndim) as a non-negative int (a 0-d tensor accepts 0 and -1)."""
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{fn}(): argument 'dim' must be int, not {type(dim).__name__}")
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return int(dim) % n if ndim else 0
+
+
+def dims_of(dims, ndim: int, fn: str, permutation: bool = True) -> tuple:
+    """Dimensions given as ints or one tuple/list, each checked and named once; a permutation names all."""
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = tuple(dims[0])
+    if permutation and len(dims) != ndim:
+        raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                           "length of the desired ordering of dimensions i.e. input.dim() = "
+                           f"{ndim} is not equal to len(dims) = {len(dims)}")
+    out = tuple(check_dim(d, ndim, fn) for d in dims)
+    if len(set(out)) != len(out):
+        raise RuntimeError("permute(): duplicate dims are not allowed." if permutation else
+                           f"dim {next(d for d in out if out.count(d) > 1)} appears multiple times in the list of dims")
+    return out
+
+
+def shape_of(sizes, fn: str) -> tuple:
+    """A shape given as ints or one tuple/list/torch.Size."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    for s in sizes:
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)):
+            raise TypeError(f"{fn}(): sizes must be ints, got {s!r} in {tuple(sizes)}")
+    return tuple(int(s) for s in sizes)
+
+
+def legacy_shape(sizes) -> tuple:
+    """torch.Tensor(2, 3)'s shape."""
+    return shape_of(sizes, "Tensor")
+
+
+def check_view_shape(shape: tuple, size: int) -> tuple:
+    """A view/reshape target: at most one -1, and as many elements as the tensor has."""
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = int(np.prod([n for n in shape if n != -1], dtype=np.int64))
+    if (size != known if -1 not in shape else known == 0 or size % known) or any(n < -1 for n in shape):
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
+    return shape
+
+
+def reduce_dims(t, dim, keepdim, numpy_names: dict, fn: str):
+    """(axes, keepdim) of a reduction; numpy's spellings axis= and keepdims= are accepted, as PyTorch does."""
+    unknown = set(numpy_names) - {"axis", "keepdims"}
+    if unknown:
+        raise TypeError(f"{fn}() got an unexpected keyword argument {sorted(unknown)[0]!r}")
+    dim = numpy_names.get("axis", dim)
+    keepdim = bool(numpy_names.get("keepdims", keepdim))
+    ndim = t._data.ndim
+    if dim is None:
+        return tuple(range(ndim)), keepdim
+    dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
+    axes = tuple(sorted(dims_of(dims, ndim, fn, permutation=False)))
+    return axes if ndim else (), keepdim
+
+
+def check_floating(t, message: str, error=RuntimeError):
+    """t itself if it holds floats; otherwise PyTorch's complaint (`…` in message is its dtype's name)."""
+    if t._data.dtype.kind != "f":
+        raise error(message.replace("…", _dtype.scalar_name(_dtype.of_array(t._data))))
+    return t
+
+
+def broadcast_shape(a: tuple, b: tuple) -> tuple:
+    """The shape a and b broadcast to, or PyTorch's complaint naming the first mismatch from the right."""
+    n = max(len(a), len(b))
+    a, b = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
+    for i in reversed(range(n)):
+        if a[i] != b[i] and 1 not in (a[i], b[i]):
+            raise RuntimeError(f"The size of tensor a ({a[i]}) must match the size of tensor b ({b[i]}) at "
+                               f"non-singleton dimension {i}")
+    return tuple(y if x == 1 else x for x, y in zip(a, b))
+
+
+def check_matmul(a: np.ndarray, b: np.ndarray) -> None:
+    """a @ b: the same dtype on both sides, at least 1-D each, inner sizes that agree (PyTorch's words)."""
+    da, db = _dtype.of_array(a), _dtype.of_array(b)
+    if a.ndim == 0 or b.ndim == 0:
+        message = f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
+    elif da is not db:
+        message = (f"dot : expected both vectors to have same dtype, but found {_dtype.scalar_name(da)} and "
+                   f"{_dtype.scalar_name(db)}" if a.ndim == b.ndim == 1 else "expected m1 and m2 to have the "
+                   f"same dtype, but got: {_dtype.c_name(da)} != {_dtype.c_name(db)}")
+    elif a.shape[-1] == b.shape[-2 if b.ndim > 1 else 0]:
+        return
+    elif a.ndim == b.ndim == 1:
+        message = (f"inconsistent tensor size, expected tensor [{a.size}] and src [{b.size}] to have the same "
+                   f"number of elements, but got {a.size} and {b.size} elements respectively")
+    elif b.ndim == 1:
+        message = f"size mismatch, got input ({a.shape[-2]}), mat ({a.shape[-2]}x{a.shape[-1]}), vec ({b.size})"
+    else:
+        rows = int(np.prod(a.shape[:-1]))
+        message = (f"mat1 and mat2 shapes cannot be multiplied ({rows}x{a.shape[-1]} and "
+                   f"{b.shape[-2]}x{b.shape[-1]})")
+    raise RuntimeError(message)
+
+
+def index_error(err: IndexError, shape: tuple, index) -> IndexError:
+    """numpy's complaint about an index, in PyTorch's words."""
+    text, parts = str(err), index if isinstance(index, tuple) else (index,)
+    bounds = re.search(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)", text)
+    masks = [p for p in parts if isinstance(p, np.ndarray) and p.dtype == np.bool_]
+    if bounds:
+        text = "index {} is out of bounds for dimension {} with size {}".format(*bounds.groups())
+    elif "too many indices" in text:
+        text = f"too many indices for tensor of dimension {len(shape)}"
+    elif "boolean index did not match" in text and masks:
+        at = parts.index(next(p for p in parts if p is masks[0]))
+        text = (f"The shape of the mask {list(masks[0].shape)} at index {at} does not match the shape of the "
+                f"indexed tensor {list(shape)} at index {at}")
+    return IndexError(text)
+
+
+def check_index_tensor(a: np.ndarray) -> np.ndarray:
+    """A tensor used as an index holds integers or booleans."""
+    if a.dtype.kind not in "iub":
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    return a
+
+
+def check_expand(shape: tuple, sizes: tuple) -> tuple:
+    """expand's target with -1 resolved: as many sizes as dims or more, each matching or growing a 1."""
+    if len(sizes) < len(shape):
+        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the number of sizes "
+                           f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the "
+                           f"tensor ({len(shape)})")
+    lead, target = len(sizes) - len(shape), []
+    for i, n in enumerate(sizes):
+        old = shape[i - lead] if i >= lead else None
+        if n == -1 and old is None:
+            raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
+                               f"dimension {i}")
+        n = old if n == -1 else n
+        if old not in (None, 1, n):
+            raise RuntimeError(f"The expanded size of the tensor ({n}) must match the existing size ({old}) at "
+                               f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
+                               f"{list(shape)}")
+        target.append(n)
+    return tuple(target)
+
+
+def check_narrow(start: int, length: int, size: int) -> int:
+    """narrow's start (negative counts from the end) with start + length inside the dimension."""
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+    start += size if start < 0 else 0
+    check_float_op(length >= 0, "narrow(): length must be non-negative.")
+    check_float_op(start + length <= size, f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return start
+
+
+def check_inplace_shape(shape: tuple, other: tuple) -> None:
+    """An in-place op's operand broadcasts to the tensor's own shape, never beyond it."""
+    full = broadcast_shape(shape, other)
+    if full != tuple(shape):
+        raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape {list(full)}")
+
+
+def check_mask(mask, fn: str) -> np.ndarray:
+    """A mask (masked_fill, torch.where's condition) holds booleans."""
+    m = np.asarray(mask)
+    if m.dtype != np.bool_:
+        raise RuntimeError(f"{fn} only supports boolean masks, but got mask with dtype "
+                           f"{_dtype.c_name(_dtype.as_dtype(m.dtype))}")
+    return m
