@@ -67,8 +67,11 @@ class Node:
     `backward_fn(g)` receives the gradient of this node and returns one gradient per parent: an array
     (or number), a Deferred, or None for a parent that needs none. A scalar op may instead give a tuple
     of numbers, its local derivatives d out/d parent: the engine then hands parent i the product g * d_i
-    (the chain rule). Closures capture the parents' data, never their own output, so a graph holds no
-    reference cycles and is freed by reference counting as soon as it is dropped. Sets and dicts of
+    (the chain rule). An op may keep what its backward needs in `saved`, a tuple of arrays and flags:
+    the engine then calls `backward_fn(*saved, g)`. (Python's collector stops walking a tuple that holds
+    no containers, but it walks every closure and partial of a long graph on each full collection.)
+    What an op keeps is its parents' data, never its own output node, so a graph holds no reference
+    cycles and is freed by reference counting as soon as it is dropped. Sets and dicts of
     nodes compare them by identity (Node keeps object's hash, and the engine keys by `serial`).
 
     Each value kind (Value, Tensor) supplies three small hooks: `_seed()`, the gradient of a scalar
@@ -76,23 +79,24 @@ class Node:
     a leaf's first gradient as a private copy the user may change in place (clipping does).
     """
 
-    __slots__ = ("_data", "_grad", "requires_grad", "parents", "backward_fn", "op", "scope", "name",
+    __slots__ = ("_data", "_grad", "requires_grad", "parents", "backward_fn", "saved", "op", "scope", "name",
                  "origin", "serial", "__weakref__")
     data = _exposed("_data", "The value: a float (Value) or a numpy array (Tensor).")
     grad = _exposed("_grad", "d root / d node after backward(), shaped like data; None before.")
     result_type: type          # the class of op results (a Parameter's results are plain Tensors)
     __hash__ = object.__hash__
 
-    def _child(self, data, parents: tuple, backward_fn, op: str):
+    def _child(self, data, parents: tuple, backward_fn, op: str, saved: tuple | None = None):
         """Make the output node of an op; it joins the graph only if some parent needs a gradient."""
         m = _mode
         out = object.__new__(self.result_type)
         out._data, out._grad, out.op, out.scope, out.name, out.origin = data, None, op, m.scope, None, None
-        out.requires_grad, out.parents, out.backward_fn, out.serial = False, (), None, next(_serials)
+        out.requires_grad, out.parents, out.backward_fn, out.saved = False, (), None, None
+        out.serial = next(_serials)
         if m.grad_enabled:
             for p in parents:
                 if p.requires_grad:
-                    out.requires_grad, out.parents, out.backward_fn = True, parents, backward_fn
+                    out.requires_grad, out.parents, out.backward_fn, out.saved = True, parents, backward_fn, saved
                     break
         if m.observer is not None:
             m.observer.forward(out)
@@ -101,7 +105,7 @@ class Node:
     def _init_leaf(self, data, requires_grad: bool, name):
         """Fill the slots of a leaf: a node with no parents (an input, a parameter or a constant)."""
         self._data, self._grad, self.requires_grad, self.name = data, None, bool(requires_grad), name
-        self.parents, self.backward_fn, self.op, self.origin = (), None, "", None
+        self.parents, self.backward_fn, self.saved, self.op, self.origin = (), None, None, "", None
         self.scope, self.serial = _mode.scope, next(_serials)
 
     def backward(self, grad=None, keep_grads: bool = True) -> None:
@@ -157,7 +161,7 @@ def run_backward(root: Node, seed, keep_grads: bool = True) -> None:
         if g is None or node.backward_fn is None:
             continue
         fn = node.backward_fn
-        grads = [g * d for d in fn] if type(fn) is tuple else fn(g)
+        grads = [g * d for d in fn] if type(fn) is tuple else fn(g) if node.saved is None else fn(*node.saved, g)
         if not keep_grads:
             node._grad = None
         if observer is not None:

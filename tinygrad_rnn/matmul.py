@@ -6,7 +6,6 @@ Both are single ops with their own local backward. `linear` could be composed as
 the weight (no transposed copy per use, which matters when a recurrent weight is used at every step),
 and one node per use keeps the unrolled graph small.
 """
-from functools import partial
 
 import numpy as np
 
@@ -96,12 +95,12 @@ def linear(x, weight, bias=None):
     if a.ndim != 2:
         out = out.reshape(a.shape[:-1] + (n_out,))
     needs = tuple(p.requires_grad for p in parents)
-    return x._child(out, parents, partial(_linear_backward, w, rows_x, a.shape, needs), "linear")
+    return x._child(out, parents, _linear_backward, "linear", (w, rows_x, a.shape, needs))
 
 
 def _linear_backward(w, rows_x, x_shape: tuple, needs: tuple, g) -> tuple:
     """linear's local backward, rows being g with its leading axes flattened: dx = g W, dW = g^T x (a
-    ProductGrad), db = g summed over rows. (A partial, not a closure: see tensor.py's _binary_backward.)"""
+    ProductGrad), db = g summed over rows. (Its inputs are kept in `saved`, not a closure: see Node.)"""
     rows = g if g.ndim == 2 else g.reshape(-1, w.shape[0])
     grads = (np.dot(rows, w).reshape(x_shape) if needs[0] else None,
              ProductGrad(rows, rows_x) if needs[1] else None)

@@ -2,7 +2,6 @@
 Each backward routes the gradient back to where the numbers came from. (Joining several Tensors,
 concatenate, stack and where, is in join.py.)
 """
-from functools import partial
 
 import numpy as np
 
@@ -69,12 +68,11 @@ def getitem(x, index):
         raise IndexError(f"Tensor index {index!r} is invalid for shape {x._data.shape}: {err}") from None
     parts = index if isinstance(index, tuple) else (index,)
     repeats = not basic and any(isinstance(p, np.ndarray) and p.dtype.kind != "b" for p in parts)
-    return x._child(np.asarray(out), (x,), partial(_index_backward, index, repeats), "index")
+    return x._child(np.asarray(out), (x,), _index_backward, "index", (index, repeats))
 
 
 def _index_backward(index, repeats: bool, g) -> tuple:
-    """x[index]'s local backward: g scattered back to `index` (a partial, not a closure: see tensor.py's
-    _binary_backward)."""
+    """x[index]'s local backward: g scattered back to `index` (kept in `saved`, not a closure: see Node)."""
     return (IndexedGrad(index, g, repeats),)
 
 

@@ -11,8 +11,6 @@ Primitives (a backward of their own): + - * / neg, ** by a number, exp, log, tan
 max, @, linear, reshape, transpose, indexing, astype, concatenate, stack, where. Composed from them:
 mean (sum times 1/n), number ** Tensor (exp(t ln base)), the reflected forms, .T.
 """
-from functools import partial
-
 import numpy as np
 
 from . import shape_ops
@@ -42,8 +40,7 @@ def _binary(name: str, forward, da, db):
             out = np.asarray(forward(a, b))          # (numpy gives a scalar for two 0-d inputs)
         except ValueError:
             raise ValueError(f"{name}: cannot broadcast shapes {a.shape} and {b.shape}") from None
-        return self._child(out, (self, other), partial(backward, a, b, out, self.requires_grad, other.requires_grad),
-                           name)
+        return self._child(out, (self, other), backward, name, (a, b, out, self.requires_grad, other.requires_grad))
     op.__doc__ = f"Elementwise {name}, broadcasting as numpy does."
     return op
 
@@ -56,14 +53,15 @@ def _unary(name: str, forward, da):
     def op(self):
         a = self._data
         out = np.asarray(forward(a))
-        return self._child(out, (self,), partial(backward, a, out), name)
+        return self._child(out, (self,), backward, name, (a, out))
     op.__doc__ = f"Elementwise {name}."
     return op
 
 
-# Each op's backward above is bound to what it keeps with functools.partial, not a closure: a closure
-# makes a cell object per kept name, and Python's collector walks every object a long graph holds
-# (partial's arguments, arrays and flags, are one tuple the collector stops tracking).
+# What each op's backward needs goes into the node's `saved` tuple, not into a closure or a partial:
+# Python's collector walks every closure and partial a long graph holds on each full collection, but
+# stops tracking a tuple of arrays and flags (one tracked object per node fewer: the node and its
+# parents tuple remain).
 
 
 def sigmoid(a: np.ndarray) -> np.ndarray:

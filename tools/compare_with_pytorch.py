@@ -481,7 +481,7 @@ def write_expected(run: Run, outdir: Path, params: dict, result: dict, rtol: flo
             else:
                 stored[sk] = a
                 metas[key] = dict(meta, stored="full")
-        steps.append({"script": step.script, "args": step.args, "globals": step.globals, "files": step.files,
+        steps.append({"script": step.script, "args": portable(step.args), "globals": step.globals, "files": step.files,
                       "stdout": res["stdout"], "texts": res["texts"], "arrays": metas})
     np.savez_compressed(d / "expected.npz", **stored)
     meta = {"run": run.name, "recorded_by": "python tools/compare_with_pytorch.py --record DIR", "torch": torch_version(),
@@ -509,13 +509,18 @@ def run_dialect_from_expected(run: Run, expected: dict, workdir: Path, python: s
     return run_side(run, "dialect", workdir, verbose, python=python)
 
 
+def portable(args: list) -> list:
+    """A step's arguments with this checkout's path written as {ROOT}, so stored values hold in any clone."""
+    return [a.replace(str(ROOT), "{ROOT}") for a in args]
+
+
 def compare_with_expected(run: Run, expected: dict, result: dict) -> dict[str, list[str]]:
     """Compare a dialect run (run_dialect_from_expected) with the stored torch values, as compare_run compares
     the two sides. Returns lists of problems by kind ("stale", "run", "arrays", "texts", "stdout") and "matched"."""
     rtol, atol = expected["rtol"], expected["atol"]
     out: dict[str, list[str]] = {"stale": [], "run": [], "arrays": [], "texts": [], "stdout": [], "matched": []}
     recorded = [(s["script"], s["args"], s["globals"], s["files"]) for s in expected["steps"]]
-    if recorded != [(s.script, s.args, s.globals, s.files) for s in run.steps]:
+    if recorded != [(s.script, portable(s.args), s.globals, s.files) for s in run.steps]:
         out["stale"].append(f"stored for other steps: {recorded}")
     digest = source_digest(run)
     changed = sorted(set(digest.items()) ^ set(expected["sources"].items()))

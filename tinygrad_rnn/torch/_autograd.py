@@ -147,7 +147,7 @@ def backward(root, gradient, retain_graph, create_graph: bool, inputs) -> None:
     if not retain_graph:
         for node in topological_order(root):
             if node.parents and _base(node.op) not in _KEEP_NOTHING:
-                node.backward_fn = _graph_freed
+                node.backward_fn, node.saved = _graph_freed, None
 
 
 def checked_requires_grad(t, flag, message: str = "only Tensors of floating point dtype can require gradients"):
