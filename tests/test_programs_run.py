@@ -28,7 +28,7 @@ _spec.loader.exec_module(tool)
 RUNS = {run.name: run for run in tool.RUNS}
 NAMES = ["word_language_model/LSTM", "word_language_model/GRU-tied", "word_language_model/RNN_TANH",
          "word_language_model/RNN_RELU", "char_rnn_classification", "char_rnn_classification_handbuilt",
-         "min_char_rnn/short"]
+         "min_char_rnn/short", "seq2seq_translation", "d2l_rnn"]
 KINDS = ("stale", "run", "arrays", "texts")
 _results: dict[str, tuple[dict, dict]] = {}
 
@@ -79,7 +79,7 @@ def test_what_is_stored():
         kinds = {meta["stored"] for step in expected["steps"] for meta in step["arrays"].values()}
         assert "full" in kinds and "sample" in kinds
         assert any(key.startswith(("final.", "file.dump.npz.W")) for step in expected["steps"] for key in step["arrays"])
-    assert sum(p.stat().st_size for p in EXPECTED.rglob("*") if p.is_file()) < 800_000
+    assert sum(p.stat().st_size for p in EXPECTED.rglob("*") if p.is_file()) < 1_000_000
 
 
 # ---------------------------------------------------------------------------- the comparisons can fail
@@ -127,9 +127,13 @@ def _perturbed_weight_is_caught(name, tmp_path):
     """One stored initial weight nudged by 1e-4: the dialect, started from it, no longer matches torch."""
     expected = tool.load_expected(EXPECTED, name)
     params = expected["params"]["params.step0.npz"]
-    key = max(params, key=lambda k: ("hh" in k or "i2h" in k, params[k].size))   # a recurrent weight
-    params[key] = params[key].copy()
-    params[key].flat[params[key].size // 2] += 1e-4
+    last = max(int(k.split(".")[0][1:]) for k in params)      # the last module built (the one trained last)
+    key = max((k for k in params if k.startswith(f"m{last}.")),
+              key=lambda k: ("hh" in k or "i2h" in k, params[k].size))   # a recurrent weight
+    original = params[key]
+    for k in [k for k, v in params.items() if v.shape == original.shape and np.array_equal(v, original)]:
+        params[k] = original.copy()        # every copy of it (a sub-module's weights are saved again with its parent)
+        params[k].flat[original.size // 2] += 1e-4
     out = compare(name, expected, tool.run_dialect_from_expected(RUNS[name], expected, tmp_path, python=sys.executable))
     assert not out["run"] and problems(out, ["arrays"])
 

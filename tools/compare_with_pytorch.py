@@ -92,6 +92,9 @@ def wlm(name: str, *model_args: str) -> Run:
     ])
 
 
+D2L_ARGS = ["--text", "input.txt", "--batch_size", "32", "--num_steps", "16", "--num_train", "128", "--num_val", "32",
+            "--num_hiddens", "6", "--rnn_epochs", "3", "--gated_epochs", "3"]
+
 RUNS = [
     wlm("LSTM", "--model", "LSTM", "--emsize", "16", "--nhid", "16", "--nlayers", "2"),
     wlm("GRU-tied", "--model", "GRU", "--emsize", "16", "--nhid", "16", "--nlayers", "1", "--tied", "--lr", "2"),
@@ -103,6 +106,15 @@ RUNS = [
     Run("char_rnn_classification_handbuilt", "char_rnn_classification_handbuilt",
         [Step("char_rnn_classification_tutorial.py", [], globals="all_losses,confusion,current_loss")],
         links={"data": "data"}),
+    # the current seq2seq tutorial on a tiny made-up corpus (data/eng-fra.txt): GRU encoder, Bahdanau attention
+    # decoder, TensorDataset + RandomSampler + DataLoader, Adam, NLLLoss, greedy decoding and attention plots
+    Run("seq2seq_translation", "seq2seq_translation",
+        [Step("seq2seq_translation_tutorial.py", [])],
+        links={"data": "seq2seq_translation/data"}),
+    # d2l.ai's RNN chapters (RNN/LSTM/GRU from scratch and with nn.RNN/LSTM/GRU), small sizes via the flags
+    Run("d2l_rnn", "d2l_rnn",
+        [Step("d2l_rnn.py", D2L_ARGS, globals="train_ppl,val_ppl")],
+        links={"input.txt": "min_char_rnn/data/input.txt"}),
     # min-char-rnn's Adagrad (lr 0.1, tiny early `mem`) multiplies round-off ~10x per iteration at first, so two
     # correct implementations part ways after ~15 updates (see --sensitivity). Hence two runs: a short one
     # compared value by value, and a long one where each side's gradients, at every 25th iteration, are
@@ -174,6 +186,7 @@ TIMINGS = [
     (re.compile(r"ms/batch\s+[\d.]+"), "ms/batch <t>"),
     (re.compile(r"time:\s+[\d.]+s"), "time: <t>s"),
     (re.compile(r"\(\d+m \d+s\)"), "(<t>)"),
+    (re.compile(r"^\d+m \d+s \(- \d+m \d+s\)"), "<t> (- <t>)"),   # seq2seq's timeSince(): elapsed (- remaining)
     (re.compile(r"training took [\d.e+-]+s"), "training took <t>s"),
 ]
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
@@ -334,6 +347,8 @@ def run_min_char_rnn_reference(workdir: Path, iters: int, dump_every: int, side_
 # latter in the test suite, from tests/programs/expected/. Per run, DIR/<run name, / -> __>/ holds:
 #   params.step<k>.npz  the initial weights, float32: real torch's own initialisation rounded to float32, which
 #                       is what both the recorded torch run and the dialect start from (as float64 values);
+#                       an array that repeats (a sub-module saved again under its parent) is stored once,
+#                       expected.json's param_keys maps every parameter name to the stored one;
 #   expected.npz        the captured arrays: whole when small (<= FULL_LIMIT entries) or not float; else SAMPLE
 #                       entries (most of them among the nonzero ones, plus the largest) and, in expected.json,
 #                       the sum and a fixed +-1-weighted sum of all entries, checked against the dialect's
@@ -343,7 +358,7 @@ def run_min_char_rnn_reference(workdir: Path, iters: int, dump_every: int, side_
 #                       array is; also the tolerances, torch's version, the sensitivity margin reached, and
 #                       sha256 prefixes of the program's original/ sources and data (so that editing them
 #                       makes the stored values stale, reported as such).
-# The harness's random draws (random_split / multinomial / randint) are not inputs to store: they come from
+# The harness's random draws (random_split / multinomial / randint / RandomSampler) are not inputs to store: they come from
 # fixed numpy seeds in the bootstrap, identical on both sides; the draws handed out are captured
 # (draws.<name>) and so compared like any other value.
 
@@ -458,8 +473,15 @@ def write_expected(run: Run, outdir: Path, params: dict, result: dict, rtol: flo
     if d.exists():
         shutil.rmtree(d)
     d.mkdir(parents=True)
-    for name, arrays in params.items():
-        np.savez_compressed(d / name, **arrays)
+    param_keys = {}   # {file: [every parameter name, in order]}; a repeated array is stored once (the
+    for name, arrays in params.items():   # harness saves a module's sub-modules again under their parent)
+        param_keys[name], unique, firsts = {}, {}, {}
+        for key, a in arrays.items():
+            digest = (a.dtype.str, a.shape, hashlib.sha256(a.tobytes()).hexdigest())
+            param_keys[name][key] = firsts.setdefault(digest, key)
+            if firsts[digest] == key:
+                unique[key] = a
+        np.savez_compressed(d / name, **unique)
     stored, seen, steps = {}, {}, []
     for k, (step, res) in enumerate(zip(run.steps, result["steps"])):
         metas = {}
@@ -468,7 +490,7 @@ def write_expected(run: Run, outdir: Path, params: dict, result: dict, rtol: flo
             sk = f"step{k}/{key}"
             meta = {"shape": list(a.shape), "dtype": a.dtype.str}
             digest = (a.dtype.str, a.shape, hashlib.sha256(a.tobytes()).hexdigest())
-            if a.size > FULL_LIMIT and digest in seen:
+            if digest in seen:
                 metas[key] = dict(meta, stored="alias", of=seen[digest])
                 continue
             seen[digest] = sk
@@ -486,7 +508,7 @@ def write_expected(run: Run, outdir: Path, params: dict, result: dict, rtol: flo
     np.savez_compressed(d / "expected.npz", **stored)
     meta = {"run": run.name, "recorded_by": "python tools/compare_with_pytorch.py --record DIR", "torch": torch_version(),
             "rtol": rtol, "atol": atol, "full_limit": FULL_LIMIT, "sample": SAMPLE, "sensitivity": sensitivity,
-            "sources": source_digest(run), "steps": steps}
+            "sources": source_digest(run), "param_keys": param_keys, "steps": steps}
     (d / "expected.json").write_text(json.dumps(meta, indent=1) + "\n")
 
 
@@ -497,6 +519,9 @@ def load_expected(directory: Path, name: str) -> dict:
     expected = json.loads((d / "expected.json").read_text())
     expected["stored"] = dict(np.load(d / "expected.npz"))
     expected["params"] = {p.name: dict(np.load(p)) for p in sorted(d.glob("params.step*.npz"))}
+    for name, keys in expected.get("param_keys", {}).items():   # {name: stored name}: repeats stored once
+        stored = expected["params"][name]
+        expected["params"][name] = {key: stored[first] for key, first in keys.items()}
     return expected
 
 

@@ -20,6 +20,9 @@ class ConvertMethods:
     def to(self, *args, dtype=None, device=None, non_blocking: bool = False, copy: bool = False, memory_format=None):
         """This tensor in another dtype (and on the CPU): to(dtype), to(device), to(device, dtype), to(other)."""
         for a in args:
+            if isinstance(a, type) and isinstance(getattr(a, "dtype", None), _dtype.dtype):   # torch.LongTensor
+                raise TypeError("to() received an invalid combination of arguments - got (torch.tensortype), but "
+                                "expected one of:")
             if hasattr(a, "_data") and hasattr(a, "backward_fn"):
                 dtype = a.dtype
             elif isinstance(a, (_dtype.dtype, type, np.dtype)):
@@ -31,9 +34,12 @@ class ConvertMethods:
         return out.clone() if copy and out is self else out
 
     def type(self, dtype=None, non_blocking: bool = False):
-        """'torch.FloatTensor' and the like, or this tensor cast to `dtype` (a dtype or such a name)."""
+        """'torch.FloatTensor' and the like, or this tensor cast to `dtype` (a dtype, such a name, or the type
+        itself: t.type(torch.LongTensor))."""
         if dtype is None:
             return _dtype.legacy_name(self.dtype)
+        if isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), _dtype.dtype):
+            dtype = dtype.dtype     # torch.LongTensor and the other legacy types (_legacy.py)
         return self.to(_dtype.as_dtype(dtype, "Tensor.type(dtype)"))
 
     def type_as(self, other):

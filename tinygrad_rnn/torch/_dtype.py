@@ -89,7 +89,7 @@ def as_dtype(d, what: str = "dtype") -> dtype:
         return _LEGACY[d]
     try:
         return _BY_NUMPY[np.dtype(d)]
-    except (TypeError, KeyError):
+    except (TypeError, KeyError, ValueError):
         raise TypeError(f"{what}: expected a torch dtype such as torch.float32 or torch.long, got {d!r}") from None
 
 

@@ -9,7 +9,7 @@ from ._autograd import checked_requires_grad
 from ._device import check_device
 from ._math import as_operand, cast, result_dtype
 from ._tensor import Tensor, wrap
-from .checks import check_float_op, shape_of
+from .checks import check_float_op, numpy_names, shape_of
 
 
 def _infer(data, dtype=None) -> np.ndarray:
@@ -204,6 +204,7 @@ def _joined(tensors, dim, fn, join_fn) -> Tensor:
     return join_fn(parts, axis=dim)
 
 
+@numpy_names
 def cat(tensors, dim: int = 0, out=None) -> Tensor:
     """Join along an existing dimension."""
     return _joined(tensors, dim, "cat", join.concatenate)
@@ -212,6 +213,7 @@ def cat(tensors, dim: int = 0, out=None) -> Tensor:
 concat = concatenate = cat
 
 
+@numpy_names
 def stack(tensors, dim: int = 0, out=None) -> Tensor:
     """Join same-shape tensors along a new dimension."""
     return _joined(tensors, dim, "stack", join.stack)

@@ -11,7 +11,8 @@ _METHODS = ("exp log tanh sigmoid relu abs sqrt rsqrt square neg clamp clip sign
             "squeeze unsqueeze transpose permute t narrow chunk split unbind flip isnan isinf isfinite "
             "logical_not logical_and logical_or eq ne lt le gt ge clone detach numel count_nonzero nonzero log1p "
             "sin cos reciprocal trunc remainder floor_divide logical_xor bitwise_and bitwise_or bitwise_xor "
-            "bitwise_not clamp_min clamp_max").split()
+            "bitwise_not clamp_min clamp_max swapaxes swapdims prod amin outer ger masked_select scatter roll tril "
+            "triu diag lerp ravel").split()
 
 
 def _function(name: str):
@@ -52,3 +53,13 @@ def equal(input, other) -> bool:
     """Same shape and the same numbers."""
     a, b = as_operand(input), as_operand(other)
     return a.shape == b.shape and bool(np.array_equal(a, b))
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """beta * input + alpha * (mat1 @ mat2)."""
+    return input * beta + (mat1 @ mat2) * alpha
+
+
+def bernoulli(input, p=None, *, generator=None):
+    """1 with probability input (or p) per entry, else 0, in input's dtype (no gradient)."""
+    return input.detach().clone().bernoulli_(input if p is None else p, generator=generator)

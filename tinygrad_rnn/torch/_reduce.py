@@ -12,7 +12,7 @@ from ..join import where
 from . import _dtype
 from ._autograd import named
 from ._math import as_operand, leaf_like
-from .checks import check_dim, check_float_op, check_floating, check_mask, reduce_dims
+from .checks import check_dim, check_float_op, check_floating, check_mask, numpy_names, reduce_dims
 
 
 def _return_type(name: str):
@@ -226,3 +226,8 @@ class ReduceMethods:
             return leaf_like(self, np.cumsum(self._data, axis=d, dtype=np.int64))
         return core._unary("cumsum", lambda a: np.cumsum(a, axis=d),
                            lambda g, a, out: np.flip(np.cumsum(np.flip(g, d), axis=d), d))(self)
+
+
+for _name in ("max min amax argmax argmin sort argsort topk gather index_select var std softmax log_softmax logsumexp "
+              "all any count_nonzero cumsum").split():     # (sum and mean read axis= and keepdims= themselves)
+    setattr(ReduceMethods, _name, numpy_names(getattr(ReduceMethods, _name)))

@@ -8,7 +8,7 @@ from ..autograd import Node
 from ..broadcast import unbroadcast
 from ._autograd import named
 from .checks import (check_dim, check_expand, check_float_op, check_index_tensor, check_narrow, check_view_shape,
-                     dims_of, index_error, shape_of)
+                     dims_of, index_error, numpy_names, shape_of)
 
 _contiguous = core._unary("clone", np.ascontiguousarray, lambda g, a, out: g)
 
@@ -215,3 +215,7 @@ class ShapeMethods:
         if not self._data.ndim:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
+
+
+for _name in ("size", "squeeze", "unsqueeze", "narrow", "chunk", "unbind"):   # t.squeeze(axis=0), as PyTorch reads it
+    setattr(ShapeMethods, _name, numpy_names(getattr(ShapeMethods, _name)))

@@ -19,6 +19,7 @@ from ._elementwise import ElementwiseMethods
 from ._inplace import InPlaceMethods
 from ._math import MathMethods, as_operand
 from ._reduce import ReduceMethods
+from ._select import SelectMethods
 from ._shape import ShapeMethods
 from .checks import legacy_shape
 
@@ -34,7 +35,7 @@ class Size(tuple):
         return int(np.prod(self, dtype=np.int64))
 
 
-class Tensor(InPlaceMethods, ReduceMethods, ShapeMethods, ConvertMethods, ElementwiseMethods, MathMethods,
+class Tensor(InPlaceMethods, SelectMethods, ReduceMethods, ShapeMethods, ConvertMethods, ElementwiseMethods, MathMethods,
              core.Tensor):
     """torch.Tensor: a node of the shared engine with PyTorch's methods (float tensors may require grad)."""
 

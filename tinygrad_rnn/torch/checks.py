@@ -1,4 +1,5 @@
 """The dialect's argument checks, with PyTorch's messages where PyTorch has one (kept out of the maths)."""
+import functools
 import re
 
 import numpy as np
@@ -60,6 +61,20 @@ def check_view_shape(shape: tuple, size: int) -> tuple:
     if (size != known if -1 not in shape else known == 0 or size % known) or any(n < -1 for n in shape):
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
     return shape
+
+
+def numpy_names(method):
+    """`method` also taking numpy's names axis= (for dim=) and keepdims= (for keepdim=), as PyTorch's argument
+    parser does for every function it parses (t.argmax(axis=2), t.max(axis=1, keepdims=True))."""
+    @functools.wraps(method)
+    def with_numpy_names(*args, **kwargs):
+        for numpy_name, torch_name in (("axis", "dim"), ("keepdims", "keepdim")):
+            if numpy_name in kwargs and torch_name in kwargs:
+                raise TypeError(f"{method.__name__}() got an unexpected keyword argument '{numpy_name}'")
+            if numpy_name in kwargs:
+                kwargs[torch_name] = kwargs.pop(numpy_name)
+        return method(*args, **kwargs)
+    return with_numpy_names
 
 
 def reduce_dims(t, dim, keepdim, numpy_names: dict, fn: str):

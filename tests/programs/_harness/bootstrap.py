@@ -16,15 +16,16 @@ What it does, and nothing else:
    checked for shape, so the API is exercised, but the harness's deterministic result is what the program gets):
      random.seed(0), numpy.random.seed(0) at start (the programs never seed Python's `random`);
      torch.utils.data.random_split -> Subsets from a fixed numpy permutation (torch's lengths rule);
-     torch.multinomial, torch.randint -> draws from a fixed numpy RandomState.
+     torch.multinomial, torch.randint -> draws from a fixed numpy RandomState;
+     torch.utils.data.RandomSampler (DataLoader's shuffle=True) -> each epoch a fixed numpy permutation.
    Dropout is not patched: the programs are run with dropout 0 (their own --dropout flag) or have none.
 4. capture (observation only): matplotlib Axes.plot / Axes.matshow arrays, selected program globals after it
    ends, every user module's final parameters and gradients, the draws the patches of 3. handed the program
-   (draws.random_split / draws.multinomial / draws.randint), and the exception (if any) with the innermost
+   (draws.random_split / draws.multinomial / draws.randint / draws.random_sampler), and the exception (if any) with the innermost
    frames in the program and in the library -> OUT.npz + OUT.json.
 
 The dialect's own code is never patched: only the module-construction hook (a Python class feature) and the
-three random functions listed above are wrapped, identically on both sides.
+random functions listed above are wrapped, identically on both sides.
 """
 from __future__ import annotations
 
@@ -158,6 +159,7 @@ class Harness:
         self.install("the random_split patch", self.patch_random_split)
         self.install("the multinomial patch", self.patch_multinomial)
         self.install("the randint patch", self.patch_randint)
+        self.install("the RandomSampler patch", self.patch_random_sampler)
 
     def patch_random_split(self):
         harness = self
@@ -195,6 +197,29 @@ class Harness:
                 dataset_mod.random_split = random_split
         except ImportError:
             pass
+
+    def patch_random_sampler(self):
+        """DataLoader(shuffle=True) and RandomSampler: each epoch's order is a fixed numpy permutation. The real
+        sampler is iterated first (so its own draws happen) and must give a permutation of the dataset."""
+        harness = self
+        data_mod = importlib.import_module(self.torch_name + ".utils.data")
+        cls = data_mod.RandomSampler
+        real_iter = cls.__iter__
+
+        def __iter__(sampler):
+            real = list(real_iter(sampler))
+            n = len(sampler.data_source)
+            if sampler.replacement or len(real) != n:
+                harness.notes.append("RandomSampler with replacement or num_samples: its own draws were used")
+                yield from real
+                return
+            if sorted(real) != list(range(n)):
+                raise RuntimeError(f"harness: RandomSampler gave {real}, not a permutation of range({n})")
+            perm = np.random.RandomState(2000 + harness._count("random_sampler")).permutation(n).tolist()
+            harness._record_draw("random_sampler", perm)
+            yield from perm
+
+        cls.__iter__ = __iter__
 
     def patch_multinomial(self):
         T = self.T

@@ -1,0 +1,79 @@
+"""tinygrad_rnn.torch against PyTorch: prod (also with zeros), amin, outer, masked_select, scatter_, roll,
+tril/triu, diag, lerp, ravel, stride, Tensor.where, addmm. EXPECTED was printed by PyTorch 2.14 running
+`run` below with `torch` the real one (values and gradients in float64); PyTorch is not needed here."""
+import json
+
+import pytest
+
+import tinygrad_rnn.torch as torch
+
+def run(torch):
+    """Every case's values (and gradients) as plain lists and numbers."""
+    out = {}
+    torch.set_default_dtype(torch.float64)
+    x = torch.tensor([[1.5, 0.0, -2.0], [3.0, 4.0, 0.5]], requires_grad=True)
+    p = x.prod(); p.backward(); out["prod_all"] = (p.item(), x.grad.tolist()); x.grad = None
+    p = x.prod(1); p.sum().backward(); out["prod_1"] = (p.tolist(), x.grad.tolist()); x.grad = None
+    p = x.prod(0, keepdim=True); (p * torch.tensor([[1., 2., 3.]])).sum().backward(); out["prod_0k"] = (p.tolist(), x.grad.tolist()); x.grad = None
+    z = torch.tensor([0.0, 0.0, 2.0], requires_grad=True); q = z.prod(); q.backward(); out["prod_two_zeros"] = z.grad.tolist()
+    out["prod_int"] = (torch.tensor([[2, 3], [4, 5]]).prod(1).tolist(), str(torch.tensor([2, 3]).prod().dtype))
+    a = x.amin(1); a.sum().backward(); out["amin"] = (a.tolist(), x.grad.tolist()); x.grad = None
+    v, w = torch.tensor([1., 2.], requires_grad=True), torch.tensor([3., 4., 5.], requires_grad=True)
+    o = v.outer(w); (o * torch.arange(6.).reshape(2, 3)).sum().backward(); out["outer"] = (o.tolist(), v.grad.tolist(), w.grad.tolist())
+    m = x.masked_select(x > 0.4); m.sum().backward(); out["masked_select"] = (m.tolist(), x.grad.tolist()); x.grad = None
+    out["scatter_onehot"] = torch.zeros(3, 4).scatter_(1, torch.tensor([[1], [3], [0]]), 1.0).tolist()
+    out["scatter_src"] = torch.zeros(2, 3).scatter_(0, torch.tensor([[1, 0, 1]]), torch.tensor([[7., 8., 9.]])).tolist()
+    r = x.roll(1, 1); (r * torch.tensor([[1., 2., 3.], [4., 5., 6.]])).sum().backward(); out["roll"] = (r.tolist(), x.grad.tolist()); x.grad = None
+    out["roll_flat"] = torch.arange(6).reshape(2, 3).roll(2).tolist()
+    sq = torch.arange(1., 10.).reshape(3, 3).requires_grad_()
+    t = sq.tril(); t.sum().backward(); out["tril"] = (t.tolist(), sq.grad.tolist()); sq.grad = None
+    out["triu1"] = sq.triu(1).tolist()
+    d = sq.diag(); d.sum().backward(); out["diag2"] = (d.tolist(), sq.grad.tolist()); sq.grad = None
+    out["diag2_off"] = (sq.diag(1).tolist(), sq.diag(-2).tolist())
+    dv = torch.tensor([1., 2.], requires_grad=True); D = dv.diag(1); (D * torch.arange(9.).reshape(3, 3)).sum().backward()
+    out["diag1"] = (D.tolist(), dv.grad.tolist())
+    out["lerp"] = torch.tensor([1., 2.]).lerp(torch.tensor([3., 6.]), 0.25).tolist()
+    out["ravel"] = (torch.arange(6).reshape(2, 3).t().ravel().tolist(), torch.zeros(2, 3).stride(), torch.zeros(2, 3).t().stride())
+    out["where_m"] = x.detach().where(x.detach() > 1, torch.tensor(-1.)).tolist()
+    out["addmm"] = torch.addmm(torch.ones(2, 2), torch.eye(2), torch.tensor([[1., 2.], [3., 4.]]), beta=2, alpha=3).tolist()
+    out["fn_prod"] = torch.prod(torch.tensor([2., 3.])).item()
+    torch.set_default_dtype(torch.float32)
+    return out
+
+
+EXPECTED = {'addmm': [[5.0, 8.0], [11.0, 14.0]],
+ 'amin': [[-2.0, 0.5], [[0.0, 0.0, 1.0], [0.0, 0.0, 1.0]]],
+ 'diag1': [[[0.0, 1.0, 0.0], [0.0, 0.0, 2.0], [0.0, 0.0, 0.0]], [1.0, 5.0]],
+ 'diag2': [[1.0, 5.0, 9.0], [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]],
+ 'diag2_off': [[2.0, 6.0], [7.0]],
+ 'fn_prod': 6.0,
+ 'lerp': [1.5, 3.0],
+ 'masked_select': [[1.5, 3.0, 4.0, 0.5], [[1.0, 0.0, 0.0], [1.0, 1.0, 1.0]]],
+ 'outer': [[[3.0, 4.0, 5.0], [6.0, 8.0, 10.0]], [14.0, 50.0], [6.0, 9.0, 12.0]],
+ 'prod_0k': [[[4.5, 0.0, -1.0]], [[3.0, 8.0, 1.5], [1.5, 0.0, -6.0]]],
+ 'prod_1': [[-0.0, 6.0], [[-0.0, -3.0, 0.0], [2.0, 1.5, 12.0]]],
+ 'prod_all': [-0.0, [[-0.0, -18.0, 0.0], [-0.0, -0.0, -0.0]]],
+ 'prod_int': [[6, 20], 'torch.int64'],
+ 'prod_two_zeros': [0.0, 0.0, 0.0],
+ 'ravel': [[0, 3, 1, 4, 2, 5], [3, 1], [1, 3]],
+ 'roll': [[[-2.0, 1.5, 0.0], [0.5, 3.0, 4.0]], [[2.0, 3.0, 1.0], [5.0, 6.0, 4.0]]],
+ 'roll_flat': [[4, 5, 0], [1, 2, 3]],
+ 'scatter_onehot': [[0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0], [1.0, 0.0, 0.0, 0.0]],
+ 'scatter_src': [[0.0, 8.0, 0.0], [7.0, 0.0, 9.0]],
+ 'tril': [[[1.0, 0.0, 0.0], [4.0, 5.0, 0.0], [7.0, 8.0, 9.0]],
+          [[1.0, 0.0, 0.0], [1.0, 1.0, 0.0], [1.0, 1.0, 1.0]]],
+ 'triu1': [[0.0, 2.0, 3.0], [0.0, 0.0, 6.0], [0.0, 0.0, 0.0]],
+ 'where_m': [[1.5, -1.0, -1.0], [3.0, 4.0, -1.0]]}
+
+
+def test_each_case_gives_pytorchs_values_and_gradients():
+    ours = json.loads(json.dumps(run(torch)))           # tuples as lists, as in EXPECTED
+    assert ours.keys() == EXPECTED.keys()
+    for name, expected in EXPECTED.items():
+        assert ours[name] == expected, name
+
+
+def test_scatter_into_a_tensor_that_requires_grad_raises_as_pytorch():
+    leaf = torch.zeros(2, 2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place"):
+        leaf.scatter_(1, torch.tensor([[0], [1]]), 1.0)

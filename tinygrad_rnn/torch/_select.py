@@ -1,0 +1,118 @@
+"""torch.Tensor's less common selections and products: prod, amin, outer, where, masked_select, scatter,
+roll, tril/triu, diag, lerp, ravel, stride. Each is composed from the core's ops (indexing, products,
+where), so its derivative is theirs, except prod, whose backward is written out for zeros."""
+import numpy as np
+
+from .. import tensor as core
+from ..join import where as core_where
+from ._autograd import check_inplace
+from ._math import as_operand, leaf_like, lifted
+from .checks import check_dim, check_float_op, reduce_dims
+
+
+def _prod_backward(axes: tuple, keepdim: bool, a, out, g):
+    """d prod / d a_i is the product of the other entries: prefix times suffix products along the
+    reduced entries (exact when some entries are 0, where out / a_i would divide by zero)."""
+    moved = np.moveaxis(a, axes, tuple(range(a.ndim - len(axes), a.ndim)))
+    flat = moved.reshape(moved.shape[:moved.ndim - len(axes)] + (-1,))
+    ones = np.ones(flat.shape[:-1] + (1,), dtype=a.dtype)
+    before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    after = np.flip(np.cumprod(np.concatenate([ones, np.flip(flat[..., 1:], -1)], axis=-1), axis=-1), -1)
+    others = np.moveaxis((before * after).reshape(moved.shape), tuple(range(a.ndim - len(axes), a.ndim)), axes)
+    return (others * (g if keepdim else np.expand_dims(g, axes)),)
+
+
+class SelectMethods:
+    """prod, amin, outer, where, masked_select, scatter, roll, tril/triu, diag, lerp, ravel, stride."""
+
+    __slots__ = ()
+
+    def prod(self, dim=None, keepdim: bool = False, dtype=None, **numpy_names):
+        """The product over `dim` (all entries when None); integer tensors multiply in int64."""
+        axes, keepdim = reduce_dims(self, dim, keepdim, numpy_names, "prod")
+        if dtype is not None:
+            return self.to(dtype).prod(dim, keepdim)
+        if self._data.dtype.kind != "f":
+            return leaf_like(self, self._data.prod(axis=axes, keepdims=keepdim, dtype=np.int64))
+        out = np.asarray(self._data.prod(axis=axes, keepdims=keepdim))
+        return self._child(out, (self,), _prod_backward, "prod", (axes, keepdim, self._data, out))
+
+    def amin(self, dim=None, keepdim: bool = False):
+        """The minimum over `dim` (ties share the gradient)."""
+        return -((-self).amax(dim, keepdim))
+
+    def outer(self, vec2):
+        """The outer product of two 1-D tensors: out[i, j] = self[i] * vec2[j]."""
+        check_float_op(self.dim() == 1 and vec2.dim() == 1, "outer: both arguments must be 1-D tensors")
+        return self.unsqueeze(1) * vec2.unsqueeze(0)
+
+    ger = outer
+
+    def where(self, condition, other):
+        """self where condition holds, other elsewhere (torch.where(condition, self, other))."""
+        return core_where(np.asarray(as_operand(condition), dtype=bool), self, lifted(other, self.dtype, self))
+
+    def masked_select(self, mask):
+        """The entries where mask (broadcast to self's shape) is True, as a 1-D tensor."""
+        return self[np.broadcast_to(np.asarray(as_operand(mask), dtype=bool), self._data.shape)]
+
+    def scatter_(self, dim: int, index, src=None, value=None, reduce=None):
+        """self[index[i][j]][j] = src[i][j] (for dim=0), and so on; src may be a number (or value=)."""
+        d = check_dim(dim, self._data.ndim, "scatter_")
+        check_float_op(reduce is None, "scatter_(reduce=...) is not supported here; use index_add_-style code")
+        idx = np.asarray(as_operand(index))
+        values = as_operand(src if src is not None else value)
+        values = values[tuple(slice(0, n) for n in idx.shape)] if values.ndim else values
+        check_inplace(self, "scatter_", src if src is not None else value)
+        np.put_along_axis(self._data, idx, values, axis=d)
+        return self
+
+    def scatter(self, dim: int, index, src=None, value=None, reduce=None):
+        """A copy of self with scatter_ applied."""
+        return self.clone().detach().scatter_(dim, index, src, value, reduce)
+
+    def roll(self, shifts, dims=None):
+        """Shift the entries cyclically along `dims` (the flattened tensor when None)."""
+        if dims is None:
+            return self.reshape(-1).roll(shifts, 0).reshape(self.shape)
+        shifts, dims = (shifts, dims) if isinstance(shifts, (tuple, list)) else ((shifts,), (dims,))
+        out = self
+        for shift, dim in zip(shifts, dims):
+            d = check_dim(dim, self._data.ndim, "roll")
+            order = np.roll(np.arange(self._data.shape[d]), int(shift))
+            out = out[(slice(None),) * d + (order,)]
+        return out
+
+    def tril(self, diagonal: int = 0):
+        """The lower triangle (entries with column - row <= diagonal), zeros above."""
+        return self * np.tril(np.ones(self._data.shape[-2:], dtype=self._data.dtype), diagonal)
+
+    def triu(self, diagonal: int = 0):
+        """The upper triangle (entries with column - row >= diagonal), zeros below."""
+        return self * np.triu(np.ones(self._data.shape[-2:], dtype=self._data.dtype), diagonal)
+
+    def diag(self, diagonal: int = 0):
+        """A 1-D tensor's diagonal matrix, or a 2-D tensor's diagonal as a 1-D tensor."""
+        check_float_op(self.dim() in (1, 2), f"diag(): Supports 1D or 2D tensors. Got {self.dim()}D")
+        if self.dim() == 1:
+            n = self._data.shape[0] + abs(diagonal)
+            rows = np.arange(self._data.shape[0]) + max(-diagonal, 0)
+            cols = np.arange(self._data.shape[0]) + max(diagonal, 0)
+            picks = np.zeros((n, n, self._data.shape[0]), dtype=self._data.dtype)
+            picks[rows, cols, np.arange(self._data.shape[0])] = 1
+            return core.Tensor.__matmul__(leaf_like(self, picks), self)
+        i = np.arange(max(min(self._data.shape[0] + min(diagonal, 0), self._data.shape[1] - max(diagonal, 0)), 0))
+        return self[(i + max(-diagonal, 0), i + max(diagonal, 0))]
+
+    def lerp(self, end, weight):
+        """self + weight * (end - self)."""
+        return self + (end - self) * weight
+
+    def ravel(self):
+        """The entries as a 1-D tensor."""
+        return self.reshape(-1)
+
+    def stride(self, dim=None):
+        """Steps in elements between neighbours along each dimension (or one)."""
+        steps = tuple(s // self._data.itemsize for s in self._data.strides)
+        return steps if dim is None else steps[check_dim(dim, self._data.ndim, "stride")]
