@@ -14,27 +14,7 @@ import pytest
 import tinygrad_rnn.torch as torch
 import tinygrad_rnn.torch.nn as nn
 import tinygrad_rnn.torch.nn.functional as F
-
-
-@pytest.fixture(autouse=True)
-def float64():
-    old = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(old)
-
-
-def fill(shape, k):
-    """The numbers both sides use: 0.5 sin(1.3 i + k) over the flat index i."""
-    n = int(np.prod(shape, dtype=np.int64))
-    return 0.5 * np.sin(1.3 * np.arange(n) + k).reshape(shape)
-
-
-def set_params(module):
-    """Entry i of the state_dict becomes fill(its shape, i)."""
-    state = module.state_dict()
-    module.load_state_dict({k: torch.tensor(fill(tuple(v.shape), i)) for i, (k, v) in enumerate(state.items())})
-    return module
+from torch_expect import float64, fill, set_params  # noqa: F401 (float64 is an autouse fixture)
 
 
 def value_and_grads(make_output, shape, *params):

@@ -17,20 +17,7 @@ import tinygrad_rnn.torch as torch
 import tinygrad_rnn.torch.nn as nn
 from tinygrad_rnn.torch.nn import init
 from tinygrad_rnn.torch.nn.utils import clip_grad_norm_, clip_grad_value_
-
-
-@pytest.fixture(autouse=True)
-def float64():
-    old = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(old)
-
-
-def fill(shape, k):
-    """The numbers both sides use: 0.5 sin(1.3 i + k) over the flat index i."""
-    n = int(np.prod(shape, dtype=np.int64))
-    return 0.5 * np.sin(1.3 * np.arange(n) + k).reshape(shape)
+from torch_expect import float64, fill  # noqa: F401 (float64 is an autouse fixture)
 
 
 def outcome(fn):

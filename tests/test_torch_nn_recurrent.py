@@ -13,6 +13,7 @@ import pytest
 
 import tinygrad_rnn.torch as torch
 import tinygrad_rnn.torch.nn as nn
+from torch_expect import float64, fill, set_params  # noqa: F401 (float64 is an autouse fixture)
 
 T, B, I, H = 3, 2, 3, 2           # steps, batch, input_size, hidden_size
 LAYER_LAYOUTS = {                 # name: (keyword arguments, hx given, unbatched input)
@@ -25,27 +26,6 @@ LAYER_LAYOUTS = {                 # name: (keyword arguments, hx given, unbatche
 CELL_LAYOUTS = {"hx": ({}, True, False), "no_hx": ({}, False, False), "unbatched": ({}, True, True),
                 "no_bias": ({"bias": False}, True, False)}
 RELU = {"relu": ({"nonlinearity": "relu"}, True, False)}
-
-
-@pytest.fixture(autouse=True)
-def float64():
-    old = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(old)
-
-
-def fill(shape, k):
-    """The numbers both sides use: 0.5 sin(1.3 i + k) over the flat index i."""
-    n = int(np.prod(shape, dtype=np.int64))
-    return 0.5 * np.sin(1.3 * np.arange(n) + k).reshape(shape)
-
-
-def set_params(module):
-    """Entry i of the state_dict becomes fill(its shape, i)."""
-    state = module.state_dict()
-    module.load_state_dict({k: torch.tensor(fill(tuple(v.shape), i)) for i, (k, v) in enumerate(state.items())})
-    return module
 
 
 def arrays(results: dict) -> dict:

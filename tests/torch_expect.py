@@ -116,3 +116,25 @@ def default_dtype_and_grad_mode():
     yield
     torch.set_default_dtype(torch.float32)
     torch.set_grad_enabled(True)
+
+
+@pytest.fixture(autouse=True)
+def float64():
+    """The torch.nn tests run in float64 (PyTorch's numbers were printed in float64)."""
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(old)
+
+
+def fill(shape, k):
+    """The numbers both sides use: 0.5 sin(1.3 i + k) over the flat index i."""
+    n = int(np.prod(shape, dtype=np.int64))
+    return 0.5 * np.sin(1.3 * np.arange(n) + k).reshape(shape)
+
+
+def set_params(module):
+    """Entry i of the state_dict becomes fill(its shape, i)."""
+    state = module.state_dict()
+    module.load_state_dict({k: torch.tensor(fill(tuple(v.shape), i)) for i, (k, v) in enumerate(state.items())})
+    return module
