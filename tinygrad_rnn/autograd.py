@@ -31,11 +31,11 @@ def _exposed(slot: str, doc: str) -> property:
 class Mode(threading.local):
     """The switches every op reads, one set per thread (as in PyTorch: another thread's no_grad() or
     scope() never reaches this one): grad mode, the current scope, and an observer of each new node and
-    each local backward (anomaly mode is one), or None; `saved` is the stack of the values the open
+    each local backward (anomaly mode is one), or None; `restore` is the stack of the values the open
     with-blocks will restore."""
 
     def __init__(self):
-        self.grad_enabled, self.scope, self.observer, self.saved = True, (), None, []
+        self.grad_enabled, self.scope, self.observer, self.restore = True, (), None, []
 
 
 _mode = Mode()                 # this thread's switches
@@ -203,7 +203,7 @@ class switch(contextlib.ContextDecorator):
     """A with-block (or decorator) that sets one field of this thread's Mode and restores it on exit.
 
     no_grad(), scope() and anomaly mode are all this one mechanism. Blocks nest, and the values to
-    restore are kept on the thread's own stack (`Mode.saved`), never on the switch: one switch object
+    restore are kept on the thread's own stack (`Mode.restore`), never on the switch: one switch object
     may be used in several threads at once.
     """
 
@@ -216,12 +216,12 @@ class switch(contextlib.ContextDecorator):
 
     def __enter__(self) -> None:
         m = _mode
-        m.saved.append(getattr(m, self.field))
-        setattr(m, self.field, self.new_value(m.saved[-1]))
+        m.restore.append(getattr(m, self.field))
+        setattr(m, self.field, self.new_value(m.restore[-1]))
 
     def __exit__(self, *exc) -> None:
         m = _mode
-        setattr(m, self.field, m.saved.pop())
+        setattr(m, self.field, m.restore.pop())
 
 
 def no_grad() -> switch:

@@ -35,7 +35,7 @@ class set_grad_enabled(switch):
         _mode.grad_enabled = mode
 
     def __enter__(self) -> None:
-        _mode.saved.append(self._before)
+        _mode.restore.append(self._before)
 
     def __exit__(self, *exc) -> None:
-        _mode.grad_enabled = _mode.saved.pop()
+        _mode.grad_enabled = _mode.restore.pop()

@@ -123,7 +123,7 @@ class Tensor(InPlaceMethods, SelectMethods, ReduceMethods, ShapeMethods, Convert
 
     def detach_(self) -> "Tensor":
         """Cut this tensor from the graph in place; returns self."""
-        self.parents, self.backward_fn, self.requires_grad, self.op = (), None, False, ""
+        self.parents, self.backward_fn, self.saved, self.requires_grad, self.op = (), None, None, False, ""
         return self
 
     def __repr__(self) -> str:
