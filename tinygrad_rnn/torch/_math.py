@@ -2,9 +2,8 @@
 
 The arithmetic itself is the core's derivative table (tensor.py); this file only decides the dtype of
 the result first, by PyTorch's rule: the highest category (bool < integer < floating) wins, and within
-it, dimensioned tensors decide before 0-d tensors, which decide before Python numbers. So float32 * 2.5
-stays float32, an integer tensor * 0.5 becomes the default float dtype, and int / int divides truly.
-Division and powers give inf and nan quietly, as PyTorch does, where numpy would warn.
+it, dimensioned tensors decide before 0-d tensors, which decide before Python numbers (float32 * 2.5 stays
+float32, int * 0.5 is the default float dtype, int / int divides truly). inf and nan come quietly.
 """
 import numpy as np
 
@@ -104,6 +103,9 @@ def _promoted(fn, reflected: bool = False, true_division: bool = False, integers
     """A binary operator applied after PyTorch's promotion (fn gets two Tensors of the result dtype);
     `integers`, if given, is the numpy function for non-floating results, which have no gradient."""
     def op(self, other):
+        if self._data.dtype.kind == "f" and (other.__class__ in (float, int) or (  # fast path: the code below
+                isinstance(other, core.Tensor) and other._data.dtype == self._data.dtype)):  # when d is self's dtype
+            return _broadcasting(fn, *((self._lift(other), self) if reflected else (self, self._lift(other))))
         d = result_dtype(self, other)
         if true_division and not d.is_floating_point:
             d = _dtype.get_default_dtype()
