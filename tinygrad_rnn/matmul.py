@@ -6,12 +6,12 @@ Both are single ops with their own local backward. `linear` could be composed as
 the weight (no transposed copy per use, which matters when a recurrent weight is used at every step),
 and one node per use keeps the unrolled graph small.
 """
-
 import numpy as np
 
 from .autograd import Deferred
 from .broadcast import unbroadcast
 from .op_checks import check_linear, check_matmul
+from .shape_ops import spare_buffer
 
 
 def matmul(x, y):
@@ -69,8 +69,7 @@ class ProductGrad(Deferred):
             size += part.left.nbytes + part.right.nbytes
             if size >= cls.STACK_BYTES or end == len(parts):
                 group = parts[start:end]
-                product = group[0].value if len(group) == 1 else np.dot(
-                    np.concatenate([p.left for p in group]).T, np.concatenate([p.right for p in group]))
+                product = group[0].value if len(group) == 1 else _stacked_product(group)
                 total = product if total is None else np.add(total, product, out=total)
                 start, size = end, 0
         return total.astype(like.dtype, copy=False)
@@ -105,3 +104,17 @@ def _linear_backward(w, rows_x, x_shape: tuple, needs: tuple, g) -> tuple:
     grads = (np.dot(rows, w).reshape(x_shape) if needs[0] else None,
              ProductGrad(rows, rows_x) if needs[1] else None)
     return grads if len(needs) == 2 else grads + (rows.sum(axis=0) if needs[2] else None,)
+
+
+def _stacked_product(group: list) -> np.ndarray:
+    """[left_1; ...; left_k]^T [right_1; ...; right_k] for a group of ProductGrads. Fast path for the plain
+    `np.dot(np.concatenate([p.left for p in group]).T, np.concatenate([p.right for p in group]))`: each
+    stack is written into a spare buffer (shape_ops.spare_buffer) instead of a new array, as the stacks
+    are only read by this product and never leave this function."""
+    return np.dot(_stacked([p.left for p in group]).T, _stacked([p.right for p in group]))
+
+
+def _stacked(rows: list) -> np.ndarray:
+    """np.concatenate(rows), written into a spare buffer."""
+    shape = (sum(r.shape[0] for r in rows),) + rows[0].shape[1:]
+    return np.concatenate(rows, out=spare_buffer(shape, np.result_type(*{r.dtype for r in rows})))

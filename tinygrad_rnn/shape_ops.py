@@ -1,7 +1,8 @@
 """Ops that move numbers around without doing arithmetic: reshape, transpose, indexing and casting.
 Each backward routes the gradient back to where the numbers came from. (Joining several Tensors,
-concatenate, stack and where, is in join.py.)
+concatenate, stack and where, is in join.py.) Last, spare_buffer: the backward's big buffers, reused.
 """
+import sys
 
 import numpy as np
 
@@ -48,7 +49,7 @@ class IndexedGrad(Deferred):
     @classmethod
     def total(cls, parts: list, like) -> np.ndarray:
         """One zero buffer like `like` with every part's value added at its index."""
-        buffer = np.zeros(like.shape, like.dtype)
+        buffer = spare_buffer(like.shape, like.dtype, fill=0)     # plain: np.zeros(like.shape, like.dtype)
         for part in parts:
             if part.repeats:
                 np.add.at(buffer, part.index, part.value)
@@ -81,3 +82,40 @@ def astype(x, dtype):
     dtype = float_dtype(dtype, "astype: Tensors hold float32 or float64")
     source = x._data.dtype
     return x._child(x._data.astype(dtype), (x,), lambda g: (g.astype(source),), "astype")
+
+
+def _unheld_count() -> int:
+    """What sys.getrefcount reports for an array only a local name holds (2 on CPython 3.11: the name and
+    the call's argument), measured rather than assumed, as interpreters count differently."""
+    probe = np.empty(0)
+    return sys.getrefcount(probe)
+
+
+_UNHELD = _unheld_count()
+_spares = {}            # (shape, dtype) -> the last big buffer of that kind handed out, newest kind last
+SPARES = 8              # the most buffers kept between backward passes
+SPARE_BYTES = 2**18     # smaller buffers are plain np.empty: malloc keeps small blocks mapped anyway
+
+
+def spare_buffer(shape: tuple, dtype, fill=None) -> np.ndarray:
+    """np.empty(shape, dtype) (np.full(shape, fill, dtype) with `fill`), but for a big buffer the last one
+    of that shape and dtype again, if nothing else holds it.
+
+    A training step's backward makes the same big short-lived arrays every step: IndexedGrad's zero
+    buffer and ProductGrad's stacked factors. Freed, their memory may go back to the OS, and the next step
+    pays a page fault per 4 KiB page to get it again. So the last one of each kind is kept here, and is
+    handed out again only when nothing but the local name holds it (its reference count is that of an
+    unheld array, 2 here, the rule optim's `descend` uses): no gradient, graph or view of it is alive, so
+    no caller can see it change. Each dict operation below is atomic, so threads running backward at once are safe too.
+    """
+    key = (tuple(shape), np.dtype(dtype))
+    buffer = _spares.pop(key, None)
+    if buffer is None or sys.getrefcount(buffer) > _UNHELD:
+        buffer = np.empty(key[0], key[1])
+    if buffer.nbytes >= SPARE_BYTES:
+        _spares[key] = buffer                           # the newest kind last
+        for stale in list(_spares)[:-SPARES]:
+            _spares.pop(stale, None)                    # forget the oldest kinds
+    if fill is not None:
+        buffer.fill(fill)
+    return buffer
