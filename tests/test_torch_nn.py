@@ -16,6 +16,7 @@ import pytest
 
 import tinygrad_rnn.torch as torch
 import tinygrad_rnn.torch.nn as nn
+from torch_expect import float64  # noqa: F401 (an autouse fixture)
 
 
 def outcome(fn):
@@ -292,14 +293,6 @@ FACTS = {"walk": walk_facts, "mode and dtype": mode_and_dtype_facts, "grads": gr
 def pytorch_values() -> dict:
     """What the expected values below were printed from (run by PyTorch)."""
     return {"EXPECTED": {name: fn() for name, fn in FACTS.items()}}
-
-
-@pytest.fixture(autouse=True)
-def float64():
-    old = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(old)
 
 
 @pytest.mark.parametrize("group", list(FACTS))
