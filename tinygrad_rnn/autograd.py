@@ -22,23 +22,26 @@ from .checks import check_backward_call, check_scope_name
 _serials = itertools.count()              # creation order of nodes: parents are always made first
 
 
-def _exposed(slot: str, doc: str) -> property:
-    """`.data` and `.grad` are properties over the slots `_data` and `_grad`. The engine and the ops use
-    the slots, so the PyTorch dialect (tinygrad_rnn.torch) can give the two public names its own types."""
-    return property(operator.attrgetter(slot), lambda node, value: setattr(node, slot, value), doc=doc)
-
-
-class Mode(threading.local):
-    """The switches every op reads, one set per thread (as in PyTorch: another thread's no_grad() or
-    scope() never reaches this one): grad mode, the current scope, and an observer of each new node and
+class Mode:
+    """The switches every op reads: grad mode, the current scope, and an observer of each new node and
     each local backward (anomaly mode is one), or None; `restore` is the stack of the values the open
     with-blocks will restore."""
+
+    __slots__ = ("grad_enabled", "scope", "observer", "restore")
 
     def __init__(self):
         self.grad_enabled, self.scope, self.observer, self.restore = True, (), None, []
 
 
-_mode = Mode()                 # this thread's switches
+class _PerThread(threading.local):
+    """One Mode per thread (as in PyTorch): another thread's no_grad() or scope() never reaches this one.
+    (A slotted Mode inside: one thread-local lookup per op, not one per switch read.)"""
+
+    def __init__(self):
+        self.mode = Mode()
+
+
+_local = _PerThread()          # `_local.mode`: this thread's switches
 _leaf_lock = threading.Lock()  # gradients added into nodes that graphs in other threads may share
 
 
@@ -71,24 +74,25 @@ class Node:
     the engine then calls `backward_fn(*saved, g)`. (Python's collector stops walking a tuple that holds
     no containers, but it walks every closure and partial of a long graph on each full collection.)
     What an op keeps is its parents' data, never its own output node, so a graph holds no reference
-    cycles and is freed by reference counting as soon as it is dropped. Sets and dicts of
-    nodes compare them by identity (Node keeps object's hash, and the engine keys by `serial`).
+    cycles and is freed by reference counting as soon as it is dropped. Sets and dicts of nodes compare
+    them by identity (Node keeps object's hash, and the engine keys by `serial`).
 
-    Each value kind (Value, Tensor) supplies three small hooks: `_seed()`, the gradient of a scalar
+    `data` and `grad` are properties over the slots `_data` and `_grad`, which the engine and the ops use
+    (the PyTorch dialect, tinygrad_rnn.torch, gives the public names PyTorch's meaning). Each value kind (Value, Tensor) supplies three small hooks: `_seed()`, the gradient of a scalar
     root with respect to itself; `_check_seed(grad)`, a user-given seed validated; and `_own_grad(g)`,
     a leaf's first gradient as a private copy the user may change in place (clipping does).
     """
 
     __slots__ = ("_data", "_grad", "requires_grad", "parents", "backward_fn", "saved", "op", "scope", "name",
                  "origin", "serial", "__weakref__")
-    data = _exposed("_data", "The value: a float (Value) or a numpy array (Tensor).")
-    grad = _exposed("_grad", "d root / d node after backward(), shaped like data; None before.")
+    data = property(operator.attrgetter("_data"), lambda n, v: setattr(n, "_data", v), doc="A float or an array.")
+    grad = property(operator.attrgetter("_grad"), lambda n, v: setattr(n, "_grad", v), doc="d root/d node, or None.")
     result_type: type          # the class of op results (a Parameter's results are plain Tensors)
     __hash__ = object.__hash__
 
     def _child(self, data, parents: tuple, backward_fn, op: str, saved: tuple | None = None):
         """Make the output node of an op; it joins the graph only if some parent needs a gradient."""
-        m = _mode
+        m = _local.mode
         out = object.__new__(self.result_type)
         out._data, out._grad, out.op, out.scope, out.name, out.origin = data, None, op, m.scope, None, None
         out.requires_grad, out.parents, out.backward_fn, out.saved = False, (), None, None
@@ -106,7 +110,7 @@ class Node:
         """Fill the slots of a leaf: a node with no parents (an input, a parameter or a constant)."""
         self._data, self._grad, self.requires_grad, self.name = data, None, bool(requires_grad), name
         self.parents, self.backward_fn, self.saved, self.op, self.origin = (), None, None, "", None
-        self.scope, self.serial = _mode.scope, next(_serials)
+        self.scope, self.serial = _local.mode.scope, next(_serials)
 
     def backward(self, grad=None, keep_grads: bool = True) -> None:
         """Backpropagate from this node: fill `.grad` of every node on a path to a leaf that needs it.
@@ -153,7 +157,7 @@ def run_backward(root: Node, seed, keep_grads: bool = True) -> None:
             node._grad = None
     owned, waiting = set(), {}            # nodes with a private gradient buffer; Deferred parts by node
     _add(root, seed, owned, waiting)
-    observer = _mode.observer
+    observer = _local.mode.observer
     for node in reversed(order):
         if node.serial in waiting:
             _settle(node, waiting.pop(node.serial), owned)
@@ -215,12 +219,12 @@ class switch(contextlib.ContextDecorator):
         return self.value
 
     def __enter__(self) -> None:
-        m = _mode
+        m = _local.mode
         m.restore.append(getattr(m, self.field))
         setattr(m, self.field, self.new_value(m.restore[-1]))
 
     def __exit__(self, *exc) -> None:
-        m = _mode
+        m = _local.mode
         setattr(m, self.field, m.restore.pop())
 
 

@@ -10,7 +10,7 @@ import weakref
 import numpy as np
 
 from .. import tensor as core
-from ..autograd import Node, _mode, topological_order
+from ..autograd import Node, _local, topological_order
 from . import _dtype
 
 # PyTorch's names of the backward of ops whose name here differs, or that come in variants ("sum(dim)" is
@@ -210,7 +210,7 @@ def check_inplace(t, fn: str, value=None, result=None) -> None:
     if not t._data.flags.writeable:
         raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
                            "single memory location. Please clone() the tensor before performing the operation.")
-    if not _mode.grad_enabled or not (t.requires_grad or getattr(value, "requires_grad", False)):
+    if not _local.mode.grad_enabled or not (t.requires_grad or getattr(value, "requires_grad", False)):
         return
     if t.requires_grad and not t.parents and fn != "__setitem__":
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")

@@ -1,6 +1,6 @@
 """Grad mode as in PyTorch: no_grad, enable_grad, set_grad_enabled (a call or a with-block),
 inference_mode and is_grad_enabled, all one per-thread switch of the engine."""
-from ..autograd import _mode, switch
+from ..autograd import _local, switch
 
 
 def no_grad() -> switch:
@@ -20,7 +20,7 @@ def inference_mode(mode: bool = True) -> switch:
 
 def is_grad_enabled() -> bool:
     """Whether ops record the graph in this thread."""
-    return _mode.grad_enabled
+    return _local.mode.grad_enabled
 
 
 class set_grad_enabled(switch):
@@ -31,11 +31,11 @@ class set_grad_enabled(switch):
             raise TypeError("set_grad_enabled(): argument 'enabled' (position 1) must be bool, not "
                             f"{type(mode).__name__}")
         super().__init__("grad_enabled", mode)
-        self._before = _mode.grad_enabled
-        _mode.grad_enabled = mode
+        self._before = _local.mode.grad_enabled
+        _local.mode.grad_enabled = mode
 
     def __enter__(self) -> None:
-        _mode.restore.append(self._before)
+        _local.mode.restore.append(self._before)
 
     def __exit__(self, *exc) -> None:
-        _mode.grad_enabled = _mode.restore.pop()
+        _local.mode.grad_enabled = _local.mode.restore.pop()

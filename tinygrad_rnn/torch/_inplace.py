@@ -10,7 +10,7 @@ requires grad, under grad mode, is exactly that: t is re-bound to t + v.
 """
 import numpy as np
 
-from ..autograd import _mode
+from ..autograd import _local
 from ..rng import generator_for
 from . import _dtype
 from ._autograd import check_inplace
@@ -147,7 +147,7 @@ class InPlaceMethods:
 
     def _augmented(self, other, op: str, fn: str):
         """t op= v: in place, or (t requiring grad under grad mode) re-bound to the out-of-place result."""
-        if _mode.grad_enabled and ((self.requires_grad and self.parents) or getattr(other, "requires_grad", False)):
+        if _local.mode.grad_enabled and ((self.requires_grad and self.parents) or getattr(other, "requires_grad", False)):
             return getattr(self, op)(other)
         return getattr(self, fn)(other)
 
