@@ -78,9 +78,10 @@ class Node:
     them by identity (Node keeps object's hash, and the engine keys by `serial`).
 
     `data` and `grad` are properties over the slots `_data` and `_grad`, which the engine and the ops use
-    (the PyTorch dialect, tinygrad_rnn.torch, gives the public names PyTorch's meaning). Each value kind (Value, Tensor) supplies three small hooks: `_seed()`, the gradient of a scalar
-    root with respect to itself; `_check_seed(grad)`, a user-given seed validated; and `_own_grad(g)`,
-    a leaf's first gradient as a private copy the user may change in place (clipping does).
+    (the PyTorch dialect, tinygrad_rnn.torch, gives the public names PyTorch's meaning). Each value kind
+    (Value, Tensor) supplies three small hooks: `_seed()`, the gradient of a scalar root with respect to
+    itself; `_check_seed(grad)`, a user-given seed validated; and `_own_grad(g)`, a leaf's first gradient as
+    a private copy the user may change in place (clipping does).
     """
 
     __slots__ = ("_data", "_grad", "requires_grad", "parents", "backward_fn", "saved", "op", "scope", "name",

@@ -106,7 +106,8 @@ def spare_buffer(shape: tuple, dtype, fill=None) -> np.ndarray:
     pays a page fault per 4 KiB page to get it again. So the last one of each kind is kept here, and is
     handed out again only when nothing but the local name holds it (its reference count is that of an
     unheld array, 2 here, the rule optim's `descend` uses): no gradient, graph or view of it is alive, so
-    no caller can see it change. Each dict operation below is atomic, so threads running backward at once are safe too.
+    no caller can see it change. Each dict operation below is atomic, so threads running backward at
+    once are safe too.
     """
     key = (tuple(shape), np.dtype(dtype))
     buffer = _spares.pop(key, None)
