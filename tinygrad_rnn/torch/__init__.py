@@ -22,7 +22,7 @@ from ._tensor import Size, Tensor
 
 globals().update({name: fn for name, fn in FUNCTIONS.items() if name not in globals()})
 
-from . import autograd, nn, optim, utils  # noqa: E402  (they build on the names above)
+from . import autograd, nn, optim, testing, utils  # noqa: E402  (they build on the names above)
 from ._serialization import load, save  # noqa: E402
 from . import serialization  # noqa: E402
 
