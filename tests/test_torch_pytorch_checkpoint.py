@@ -54,3 +54,24 @@ def test_weights_only_refuses_other_globals_in_a_zip_checkpoint(tmp_path):
         torch.load(path)
     with pytest.raises(pickle.UnpicklingError):
         torch.load(path, weights_only=False)
+
+
+def test_a_pytorch_checkpoint_loads_from_an_open_file_left_where_it_was():
+    import io
+    data = io.BytesIO(b"junk" + CHECKPOINT.read_bytes())
+    data.seek(4)
+    assert torch.load(data)["epoch"] == 7
+
+
+def test_the_environment_switch_makes_weights_only_false_the_default(tmp_path, monkeypatch):
+    import pickle
+    model = torch.nn.Sequential(torch.nn.Linear(2, 1))
+    path = tmp_path / "model.pt"
+    torch.save(model, path)
+    with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
+        torch.load(path)
+    monkeypatch.setenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "1")
+    assert isinstance(torch.load(path), torch.nn.Sequential)
+    monkeypatch.setenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "1")
+    with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
+        torch.load(path, weights_only=False)

@@ -6,7 +6,7 @@ from .. import tensor as core
 from . import _dtype
 from ._device import check_device
 from ._device import device as torch_device
-from ._math import cast, leaf_like
+from ._math import as_operand, cast, leaf_like
 from .checks import check_float_op, shape_of
 
 _clone = core._unary("clone", np.copy, lambda g, a, out: g)
@@ -128,7 +128,7 @@ class ConvertMethods:
     def new_tensor(self, data, dtype=None, device=None, requires_grad: bool = False):
         """A new tensor from data, of this tensor's dtype unless told."""
         check_device(device)
-        out = leaf_like(self, np.array(np.asarray(getattr(data, "_data", data)), dtype=np.dtype(dtype or self.dtype)))
+        out = leaf_like(self, np.array(as_operand(data), dtype=np.dtype(dtype or self.dtype)))
         return out.requires_grad_(requires_grad)
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad: bool = False):

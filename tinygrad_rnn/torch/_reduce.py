@@ -143,13 +143,13 @@ class ReduceMethods:
 
     def gather(self, dim: int, index):
         """out[i][j] = self[index[i][j]][j] (for dim=0), and so on."""
-        return named(_take(self, np.asarray(getattr(index, "_data", index)), check_dim(dim, self._data.ndim, "gather")),
+        return named(_take(self, as_operand(index), check_dim(dim, self._data.ndim, "gather")),
                      "gather")
 
     def index_select(self, dim: int, index):
         """The entries at `index` (a 1-D integer tensor) along `dim`."""
         d = check_dim(dim, self._data.ndim, "index_select")
-        return named(self[(slice(None),) * d + (np.asarray(getattr(index, "_data", index)).reshape(-1),)], "index_select")
+        return named(self[(slice(None),) * d + (as_operand(index).reshape(-1),)], "index_select")
 
     def masked_fill(self, mask, value):
         """`value` where mask is True, self elsewhere (the gradient reaches self only where mask is False)."""

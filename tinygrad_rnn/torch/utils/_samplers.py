@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from .._factories import multinomial, randint, randperm
+from .._math import as_operand
 from .._random import Generator, default_generator
 
 T_co = TypeVar("T_co", covariant=True)
@@ -96,7 +97,7 @@ class WeightedRandomSampler(Sampler):
             raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
         if not isinstance(replacement, bool):
             raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")
-        weights = np.asarray(getattr(weights, "_data", weights), dtype=np.float64)
+        weights = np.asarray(as_operand(weights), dtype=np.float64)
         if weights.ndim != 1:
             raise ValueError(f"weights should be a 1d sequence but given weights have shape {tuple(weights.shape)}")
         self.weights, self.num_samples, self.replacement, self.generator = weights, num_samples, replacement, generator

@@ -13,16 +13,12 @@ import numpy as np
 from ....autograd import Node
 from ... import _dtype
 from ..._factories import cat
+from ..._math import as_operand
 from ..._tensor import Tensor, as_tensor_node, wrap
 
 _UNSORTED = ("`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can pass "
              "`enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this requirement "
              "if you do not need ONNX exportability.")
-
-
-def _array(x) -> np.ndarray:
-    """The array behind a Tensor, or x as an array."""
-    return x._data if isinstance(x, Node) else np.asarray(x)
 
 
 def _long(array) -> Tensor:
@@ -39,8 +35,8 @@ def _tensor(x, fn: str, name: str) -> Tensor:
 def _lengths(lengths) -> np.ndarray:
     """Sequence lengths (a list, array or tensor) as a 1-D int64 array (floats are truncated, as in PyTorch)."""
     if isinstance(lengths, (list, tuple)):
-        lengths = [_array(n) for n in lengths]
-    array = np.asarray(_array(lengths)).astype(np.int64)
+        lengths = [as_operand(n) for n in lengths]
+    array = np.asarray(as_operand(lengths)).astype(np.int64)
     if array.ndim != 1:
         raise RuntimeError(f"'lengths' argument should be a 1D CPU int64 tensor, but got {array.ndim}D cpu Long tensor")
     return array
@@ -62,7 +58,7 @@ def _gather_padded(rows: Tensor, index: np.ndarray, padding_value) -> Tensor:
 
 def invert_permutation(permutation):
     """The inverse of a permutation tensor, out[permutation[i]] = i (None stays None)."""
-    return None if permutation is None else _long(np.argsort(_array(permutation), kind="stable"))
+    return None if permutation is None else _long(np.argsort(as_operand(permutation), kind="stable"))
 
 
 class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorted_indices", "unsorted_indices"])):
@@ -150,7 +146,7 @@ def pad_packed_sequence(sequence, batch_first: bool = False, padding_value: floa
     if not isinstance(sequence, PackedSequence):
         raise TypeError(f"pad_packed_sequence(): expected a PackedSequence, got {type(sequence).__name__}")
     data = _tensor(sequence.data, "pad_packed_sequence", "sequence.data")
-    batch_sizes = _array(sequence.batch_sizes).astype(np.int64)
+    batch_sizes = as_operand(sequence.batch_sizes).astype(np.int64)
     T = len(batch_sizes)
     if total_length is not None:
         if total_length < T:
@@ -164,7 +160,7 @@ def pad_packed_sequence(sequence, batch_first: bool = False, padding_value: floa
     steps = np.arange(T)[:, None]
     index = np.where(steps < lengths[None, :], starts[:, None] + np.arange(B)[None, :], data._data.shape[0])
     if sequence.unsorted_indices is not None:
-        unsorted = _array(sequence.unsorted_indices)
+        unsorted = as_operand(sequence.unsorted_indices)
         index, lengths = index[:, unsorted], lengths[unsorted]
     return _gather_padded(data, index.T if batch_first else index, padding_value), _long(lengths)
 
@@ -233,15 +229,15 @@ def packed_to_padded(packed: PackedSequence, batch_first: bool) -> tuple:
     """For the recurrent layers: (padded batch, lengths as a list of ints, sorted_indices array or None),
     the first two in the batch's original order."""
     padded, lengths = pad_packed_sequence(packed, batch_first)
-    order = None if packed.sorted_indices is None else _array(packed.sorted_indices)
+    order = None if packed.sorted_indices is None else as_operand(packed.sorted_indices)
     return padded, [int(n) for n in lengths._data], order
 
 
 def padded_to_packed(out, packed: PackedSequence, batch_first: bool) -> PackedSequence:
     """For the recurrent layers: a padded output in original order, packed like `packed` (same
     batch_sizes, sorted_indices and unsorted_indices)."""
-    order = None if packed.sorted_indices is None else _array(packed.sorted_indices)
-    data = _pack_rows(as_tensor_node(out), _array(packed.batch_sizes).astype(np.int64), order, batch_first)
+    order = None if packed.sorted_indices is None else as_operand(packed.sorted_indices)
+    data = _pack_rows(as_tensor_node(out), as_operand(packed.batch_sizes).astype(np.int64), order, batch_first)
     return PackedSequence(data, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices)
 
 
