@@ -146,3 +146,64 @@ def test_small_buffers_are_not_kept(monkeypatch):
     assert not shape_ops._spares
     big = shape_ops.spare_buffer((128,), np.float64, fill=0)
     assert shape_ops._spares[((128,), np.dtype(np.float64))] is big and not big.any()
+
+
+def indexed_total_by_hand(indices: list, values: list, shape: tuple) -> np.ndarray:
+    """What IndexedGrad.total must give: a zero array with each value added at its index (repeats add)."""
+    want = np.zeros(shape)
+    for index, value in zip(indices, values):
+        np.add.at(want, index, value)
+    return want
+
+
+SHAPE = (4, 3, 6)
+INDEX_SETS = {                                  # name -> (indices, whether they tile SHAPE exactly)
+    "every row, in order": ([0, 1, 2, 3], True),
+    "every row, backwards and negative": ([-1, 2, -3, 0], True),
+    "gate blocks of the last axis": ([(Ellipsis, slice(k * 2, k * 2 + 2)) for k in range(3)], True),
+    "blocks after full slices": ([(slice(None), slice(None), slice(0, 4)),
+                                  (slice(None), slice(None), slice(4, None))], True),
+    "rows as slices of unequal width": ([slice(0, 1), slice(1, 4)], True),
+    "a row missing": ([0, 1, 3], False),
+    "the last row missing": ([0, 1, 2], False),
+    "the last block short": ([(Ellipsis, slice(0, 2)), (Ellipsis, slice(2, 5))], False),
+    "a row twice": ([0, 1, 1, 2, 3], False),
+    "overlapping blocks": ([(Ellipsis, slice(0, 4)), (Ellipsis, slice(3, 6))], False),
+    "bands along two axes": ([0, 1, 2, (slice(None), 0)], False),
+    "strided slices": ([slice(0, 4, 2), slice(1, 4, 2)], False),
+    "one strided slice": ([slice(None, None, 2)], False),
+    "two axes cut at once": ([(0, 0), (0, 1)], False),
+    "an integer array": ([np.array([0, 1]), np.array([2, 3])], False),
+}
+
+
+@pytest.mark.parametrize("name", INDEX_SETS)
+def test_indexed_total_fills_every_element_and_only_takes_the_fast_path_for_an_exact_tiling(name):
+    indices, exact = INDEX_SETS[name]
+    assert shape_ops.tiles([shape_ops.IndexedGrad(i, None, False) for i in indices], SHAPE) == exact
+    stale = shape_ops.spare_buffer(SHAPE, np.float64)
+    stale.fill(np.nan)                          # a reused buffer holding garbage must never show through
+    del stale
+    rng = np.random.default_rng(4)
+    values = [rng.standard_normal(np.zeros(SHAPE)[i].shape) for i in indices]
+    parts = [shape_ops.IndexedGrad(i, v, isinstance(i, np.ndarray)) for i, v in zip(indices, values)]
+    got = shape_ops.IndexedGrad.total(parts, np.zeros(SHAPE))
+    np.testing.assert_array_equal(got, indexed_total_by_hand(indices, values, SHAPE))
+
+
+def test_the_gates_of_an_lstm_step_take_the_fast_path_and_give_the_plain_gradient(monkeypatch):
+    taken = []
+    real = shape_ops.tiles
+    monkeypatch.setattr(shape_ops, "tiles", lambda parts, shape: taken.append(real(parts, shape)) or taken[-1])
+    rng = np.random.default_rng(5)
+    cell = tr.nn.LSTMCell(3, 4)
+    x = tr.Tensor(rng.standard_normal((2, 3)))
+    h, c = cell(x, (tr.Tensor(rng.standard_normal((2, 4))), tr.Tensor(rng.standard_normal((2, 4)))))
+    ((h * h).sum() + c.sum()).backward()
+    assert True in taken
+    fast = {name: p.grad.copy() for name, p in cell.named_parameters()}
+    monkeypatch.setattr(shape_ops, "tiles", lambda parts, shape: False)
+    cell.zero_grad()
+    ((h * h).sum() + c.sum()).backward()
+    for name, p in cell.named_parameters():
+        np.testing.assert_array_equal(fast[name], p.grad, err_msg=name)

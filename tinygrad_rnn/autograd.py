@@ -96,8 +96,7 @@ class Node:
         m = _local.mode
         out = object.__new__(self.result_type)
         out._data, out._grad, out.op, out.scope, out.name, out.origin = data, None, op, m.scope, None, None
-        out.requires_grad, out.parents, out.backward_fn, out.saved = False, (), None, None
-        out.serial = next(_serials)
+        out.requires_grad, out.parents, out.backward_fn, out.saved, out.serial = False, (), None, None, next(_serials)
         if m.grad_enabled:
             for p in parents:
                 if p.requires_grad:
@@ -150,8 +149,8 @@ def topological_order(root: Node, only_grad: bool = True) -> list:
     return [found[s] for s in sorted(found)]
 
 
-def run_backward(root: Node, seed, keep_grads: bool = True) -> None:
-    """The reverse sweep: reset intermediate grads, seed the root, run each local backward once."""
+def run_backward(root: Node, seed, keep_grads: bool = True) -> list:
+    """The reverse sweep: reset intermediate grads, seed the root, run each local backward; returns the order."""
     order = topological_order(root)
     for node in order:
         if node.parents:
@@ -174,6 +173,7 @@ def run_backward(root: Node, seed, keep_grads: bool = True) -> None:
         for parent, pg in zip(node.parents, grads):
             if pg is not None and parent.requires_grad:
                 _add(parent, pg, owned, waiting)
+    return order
 
 
 def _add(node: Node, g, owned: set, waiting: dict) -> None:

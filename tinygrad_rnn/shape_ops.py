@@ -48,7 +48,14 @@ class IndexedGrad(Deferred):
 
     @classmethod
     def total(cls, parts: list, like) -> np.ndarray:
-        """One zero buffer like `like` with every part's value added at its index."""
+        """One zero buffer like `like` with every part's value added at its index. Fast path for a big
+        buffer that the parts tile exactly (x_proj[t] for every t, a packed pre-activation's gate blocks):
+        each value is copied into place, with no zero fill and no reading back (the plain code below)."""
+        if like.nbytes >= SPARE_BYTES and tiles(parts, like.shape):
+            buffer = spare_buffer(like.shape, like.dtype)
+            for part in parts:
+                buffer[part.index] = part.value
+            return buffer
         buffer = spare_buffer(like.shape, like.dtype, fill=0)     # plain: np.zeros(like.shape, like.dtype)
         for part in parts:
             if part.repeats:
@@ -56,6 +63,45 @@ class IndexedGrad(Deferred):
             else:
                 buffer[part.index] += part.value
         return buffer
+
+
+def tiles(parts: list, shape: tuple) -> bool:
+    """Whether the parts' indices cut `shape` into disjoint bands along one axis that cover all of it."""
+    bands = [band(part.index, shape) for part in parts]
+    if None in bands or len({axis for axis, _, _ in bands}) != 1:
+        return False
+    bands.sort()
+    covered = 0
+    for _, start, stop in bands:
+        if start != covered:
+            return False                # a gap or an overlap
+        covered = stop
+    return covered == shape[bands[0][0]]
+
+
+_BAND_ITEMS = {int, slice, type(Ellipsis)}
+
+
+def band(index, shape: tuple):
+    """(axis, start, stop) when `index` selects rows start..stop-1 of one axis and all of every other
+    axis (an int, a step-1 slice, either after an Ellipsis); None for any other index."""
+    items = index if type(index) is tuple else (index,)
+    if not _BAND_ITEMS.issuperset(map(type, items)):
+        return None
+    if Ellipsis in items:
+        at = items.index(Ellipsis)
+        items = items[:at] + (slice(None),) * (len(shape) - len(items) + 1) + items[at + 1:]
+    if len(items) > len(shape) or Ellipsis in items:
+        return None
+    cut = [(axis, item) for axis, item in enumerate(items) if item != slice(None)]
+    if len(cut) != 1:
+        return None
+    axis, item = cut[0]
+    if type(item) is int:
+        start = item % shape[axis]
+        return axis, start, start + 1
+    start, stop, step = item.indices(shape[axis])
+    return (axis, start, stop) if step == 1 else None
 
 
 def getitem(x, index):

@@ -9,8 +9,7 @@ import weakref
 
 import numpy as np
 
-from .. import tensor as core
-from ..autograd import Node, _local, topological_order
+from ..autograd import Node, _local, run_backward
 from . import _dtype
 
 # PyTorch's names of the backward of ops whose name here differs, or that come in variants ("sum(dim)" is
@@ -143,9 +142,9 @@ def backward(root, gradient, retain_graph, create_graph: bool, inputs) -> None:
     if seed is not None and seed.shape != root._data.shape:
         raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of torch.Size({list(seed.shape)}) "
                            f"and output[0] has a shape of torch.Size({list(root._data.shape)}).")
-    core.Tensor.backward(root, seed, keep_grads=bool(retained))
+    order = run_backward(root, root._seed() if seed is None else root._check_seed(seed), bool(retained))
     if not retain_graph:
-        for node in topological_order(root):
+        for node in order:
             if node.parents and _base(node.op) not in _KEEP_NOTHING:
                 node.backward_fn, node.saved = _graph_freed, None
 
