@@ -51,7 +51,7 @@ class ProductGrad(Deferred):
     """
 
     __slots__ = ("left", "right")
-    STACK_BYTES = 2**20         # the most factor bytes stacked for one product: bounds the extra memory
+    STACK_BYTES = 4 * 2**20     # the most factor bytes stacked for one product: bounds the extra memory
 
     def __init__(self, left, right):
         self.left, self.right = left, right
