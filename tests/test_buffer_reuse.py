@@ -3,6 +3,7 @@ ProductGrad's stacked factors) are reused across steps. Gradients must equal the
 np.concatenate), and a buffer someone still holds (a gradient, a view of one) is never handed out again."""
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 
 import tinygrad_rnn as tr
 from tinygrad_rnn import matmul, shape_ops
@@ -207,3 +208,49 @@ def test_the_gates_of_an_lstm_step_take_the_fast_path_and_give_the_plain_gradien
     ((h * h).sum() + c.sum()).backward()
     for name, p in cell.named_parameters():
         np.testing.assert_array_equal(fast[name], p.grad, err_msg=name)
+
+
+@st.composite
+def bands_of_an_axis(draw):
+    """A shape, an axis, and index expressions cutting that axis into bands: sometimes an exact tiling
+    (cut points, in any order, written as ints, slices or Ellipsis forms), sometimes with a band
+    dropped, repeated or widened so that the parts leave a gap or overlap."""
+    shape = tuple(draw(st.lists(st.integers(1, 5), min_size=1, max_size=3)))
+    axis = draw(st.integers(0, len(shape) - 1))
+    n = shape[axis]
+    cuts = sorted(draw(st.sets(st.integers(1, n - 1), max_size=n - 1))) if n > 1 else []
+    bounds = list(zip([0] + cuts, cuts + [n]))
+    how = draw(st.sampled_from(["exact", "drop", "repeat", "widen"]))
+    if how == "drop" and len(bounds) > 1:
+        bounds.pop(draw(st.integers(0, len(bounds) - 1)))
+    elif how == "repeat":
+        bounds.append(bounds[draw(st.integers(0, len(bounds) - 1))])
+    elif how == "widen" and len(bounds) > 1:
+        k = draw(st.integers(0, len(bounds) - 2))
+        bounds[k] = (bounds[k][0], bounds[k + 1][0] + 1)
+    ordered = sorted(bounds)
+    exact = [b[0] for b in ordered] == [0] + [b[1] for b in ordered][:-1] and ordered[-1][1] == n
+    bounds = draw(st.permutations(bounds))
+    indices = []
+    for start, stop in bounds:
+        item = start if stop == start + 1 and draw(st.booleans()) else slice(start, stop)
+        if draw(st.booleans()):
+            indices.append((Ellipsis,) + (item,) + (slice(None),) * (len(shape) - axis - 1))
+        else:
+            indices.append((slice(None),) * axis + (item,))
+    return shape, indices, exact
+
+
+@given(case=bands_of_an_axis(), seed=st.integers(0, 2**16))
+def test_indexed_total_equals_the_sum_by_hand_for_any_bands(case, seed):
+    shape, indices, exact = case
+    assert shape_ops.tiles([shape_ops.IndexedGrad(i, None, False) for i in indices], shape) == exact
+    shape_ops._spares.clear()
+    stale = shape_ops.spare_buffer(shape, np.float64)
+    stale.fill(np.nan)
+    del stale
+    rng = np.random.default_rng(seed)
+    values = [rng.standard_normal(np.zeros(shape)[i].shape) for i in indices]
+    parts = [shape_ops.IndexedGrad(i, v, False) for i, v in zip(indices, values)]
+    got = shape_ops.IndexedGrad.total(parts, np.zeros(shape))
+    np.testing.assert_array_equal(got, indexed_total_by_hand(indices, values, shape))
