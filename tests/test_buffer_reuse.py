@@ -13,9 +13,11 @@ from tinygrad_rnn.nn.functional import linear
 
 @pytest.fixture(autouse=True)
 def fresh_spares(monkeypatch):
-    """Each test starts with no spares and leaves none behind; small buffers are spared too."""
+    """Each test starts with no spares and leaves none behind; small buffers are spared too, and take
+    the exact-tiling fast path."""
     monkeypatch.setattr(shape_ops, "_spares", {})
     monkeypatch.setattr(shape_ops, "SPARE_BYTES", 0)
+    monkeypatch.setattr(shape_ops, "TILE_BYTES", 0)
 
 
 def plain(monkeypatch):
@@ -173,6 +175,7 @@ INDEX_SETS = {                                  # name -> (indices, whether they
     "bands along two axes": ([0, 1, 2, (slice(None), 0)], False),
     "strided slices": ([slice(0, 4, 2), slice(1, 4, 2)], False),
     "one strided slice": ([slice(None, None, 2)], False),
+    "one strided block of the last axis": ([(Ellipsis, slice(None, None, 2))], False),
     "two axes cut at once": ([(0, 0), (0, 1)], False),
     "an integer array": ([np.array([0, 1]), np.array([2, 3])], False),
 }

@@ -48,10 +48,11 @@ class IndexedGrad(Deferred):
 
     @classmethod
     def total(cls, parts: list, like) -> np.ndarray:
-        """One zero buffer like `like` with every part's value added at its index. Fast path for a big
-        buffer that the parts tile exactly (x_proj[t] for every t, a packed pre-activation's gate blocks):
-        each value is copied into place, with no zero fill and no reading back (the plain code below)."""
-        if like.nbytes >= SPARE_BYTES and tiles(parts, like.shape):
+        """One zero buffer like `like` with every part's value added at its index. Fast path for a
+        buffer of a page or more that the parts tile exactly (x_proj[t] for every t, a packed
+        pre-activation's gate blocks): each value is copied into place, with no zero fill and no reading
+        back (the plain code below; on smaller buffers it costs less than checking the indices)."""
+        if like.nbytes >= TILE_BYTES and tiles(parts, like.shape):
             buffer = spare_buffer(like.shape, like.dtype)
             for part in parts:
                 buffer[part.index] = part.value
@@ -63,6 +64,9 @@ class IndexedGrad(Deferred):
             else:
                 buffer[part.index] += part.value
         return buffer
+
+
+TILE_BYTES = 4096
 
 
 def tiles(parts: list, shape: tuple) -> bool:
@@ -85,6 +89,12 @@ _BAND_ITEMS = {int, slice, type(Ellipsis)}
 def band(index, shape: tuple):
     """(axis, start, stop) when `index` selects rows start..stop-1 of one axis and all of every other
     axis (an int, a step-1 slice, either after an Ellipsis); None for any other index."""
+    if type(index) is int:                      # fast path for x_proj[t]: what the code below finds
+        start = index % shape[0]
+        return 0, start, start + 1
+    if type(index) is tuple and len(index) == 2 and index[0] is Ellipsis and type(index[1]) is slice:
+        start, stop, step = index[1].indices(shape[-1])     # and for a gate block a[..., k*H:(k+1)*H]
+        return (len(shape) - 1, start, stop) if step == 1 else None
     items = index if type(index) is tuple else (index,)
     if not _BAND_ITEMS.issuperset(map(type, items)):
         return None
