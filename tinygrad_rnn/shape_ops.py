@@ -66,7 +66,7 @@ class IndexedGrad(Deferred):
         return buffer
 
 
-TILE_BYTES = 4096
+TILE_BYTES = 4096       # IndexedGrad.total checks for an exact tiling from this size up (a page)
 
 
 def tiles(parts: list, shape: tuple) -> bool:
