@@ -736,3 +736,17 @@ def test_gradient_matches_central_differences(expr, x):
         down[i] -= h
         numeric[i] = (loss(up) - loss(down)) / (2 * h)
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-6)
+
+
+def test_grad_mode_seed_and_dtype_arguments_are_checked():
+    """set_grad_enabled takes a bool (PyTorch's message), manual_seed an int, a dtype argument a dtype."""
+    import re
+    with pytest.raises(TypeError, match=re.escape("set_grad_enabled(): argument 'enabled' (position 1) must be "
+                                                  "bool, not str")):
+        torch.set_grad_enabled("yes")
+    assert torch.is_grad_enabled()
+    with pytest.raises(TypeError, match=re.escape("manual_seed(seed) expects an int, got str")):
+        torch.manual_seed("a")
+    with pytest.raises(TypeError, match=re.escape("Tensor.to(dtype): expected a torch dtype such as torch.float32 "
+                                                  "or torch.long, got 'floaty'")):
+        torch.ones(2).to(dtype="floaty")

@@ -261,3 +261,19 @@ def test_an_iterable_dataset_longer_than_its_len_warns_as_in_pytorch():
     assert len(loader) == 2
     with pytest.warns(UserWarning, match=r"was reported to be 2\(when accessing len\(dataloader\)\), but 3 samples"):
         assert values(loader) == [[0], [1], [2]]
+
+
+def test_dataset_and_sampler_argument_checks_are_pytorchs():
+    import re
+    from tinygrad_rnn.torch.utils.data import Sampler
+    with pytest.raises(AssertionError, match=re.escape("datasets should not be an empty iterable")):
+        ConcatDataset([])
+    with pytest.raises(AssertionError, match=re.escape("ChainDataset only supports IterableDataset")):
+        list(ChainDataset([range(3)]))
+    with pytest.raises(NotImplementedError, match=re.escape("Subclasses of Sampler should implement __iter__.")):
+        iter(Sampler())
+    with pytest.raises(ValueError, match=re.escape("weights should be a 1d sequence but given weights have shape "
+                                                   "(1, 1)")):
+        WeightedRandomSampler([[1.0]], 1)
+    with pytest.raises(ValueError, match=re.escape("drop_last should be a boolean value, but got drop_last=1")):
+        BatchSampler(range(3), 2, 1)

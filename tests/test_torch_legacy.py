@@ -232,3 +232,14 @@ def test_every_legacy_type_builds_and_recognises_its_dtype():
         assert isinstance(t, cls) and isinstance(t, torch.Tensor)
         assert [other for other in names if isinstance(t, getattr(torch, other))] == [name]
         assert torch.zeros(2).type(cls).dtype is dtype
+
+
+def test_sizes_dims_and_reduction_keywords_are_checked():
+    """A size is an int, a dim is an int, and a reduction takes no keyword beyond dim/keepdim/axis/keepdims."""
+    import re
+    with pytest.raises(TypeError, match=re.escape("view(): sizes must be ints, got 2.0 in (2.0,)")):
+        torch.zeros(2).view(2.0)
+    with pytest.raises(TypeError, match=re.escape("size(): argument 'dim' must be int, not str")):
+        torch.zeros(2).size("a")
+    with pytest.raises(TypeError, match=re.escape("sum() got an unexpected keyword argument 'foo'")):
+        torch.zeros(2).sum(foo=1)

@@ -8,6 +8,8 @@ module imported with `tinygrad_rnn.torch` standing for `torch`, and `pytorch_val
 literals). Inputs and weights come from `fill` (0.5 sin(1.3 i + k)), so both sides start from the same
 numbers.
 """
+import re
+
 import numpy as np
 import pytest
 
@@ -258,6 +260,14 @@ def test_loss_modules_keep_their_options_like_pytorch():
         assert nn.NLLLoss(size_average=False).reduction == "sum"
     with pytest.warns(UserWarning, match="This will likely lead to incorrect results due to broadcasting"):
         nn.MSELoss()(torch.ones(2, 3), torch.ones(3))
+
+
+def test_unsupported_embedding_options_and_an_implicit_softmax_dim_say_so():
+    with pytest.raises(NotImplementedError, match=re.escape("embedding(max_norm=..., scale_grad_by_freq=True) is "
+                                                            "not supported here")):
+        nn.Embedding(3, 2, max_norm=1.0)(torch.tensor([0, 2]))
+    with pytest.warns(UserWarning, match=re.escape("Implicit dimension choice for log_softmax has been deprecated")):
+        F.log_softmax(torch.ones(2, 3))
 
 
 # ---- expected values: PyTorch's, written by it (see the module docstring)

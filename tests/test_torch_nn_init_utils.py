@@ -8,6 +8,7 @@ literals). The random draws differ (numpy's generator is not PyTorch's), so init
 their bounds and spreads, which PyTorch's formulas fix.
 """
 import math
+import re
 import warnings
 
 import numpy as np
@@ -167,6 +168,13 @@ def test_init_of_a_parameter_records_no_graph():
     assert lin.weight.grad_fn is None and lin.weight.is_leaf and lin.bias.tolist() == [0.0, 0.0]
     lin(torch.ones(1, 3)).sum().backward()
     assert lin.weight.grad.shape == (2, 3)
+
+
+def test_trunc_normal_warns_when_the_mean_is_far_from_the_interval():
+    t = torch.zeros(3)
+    with pytest.warns(UserWarning, match=re.escape("mean is more than 2 std from [a, b] in nn.init.trunc_normal_")):
+        init.trunc_normal_(t, mean=4.1, std=1.0, a=-2.0, b=2.0)
+    assert ((t >= -2) & (t <= 2)).all()
 
 
 # ---- expected values: PyTorch's, written by it (see the module docstring)

@@ -8,6 +8,8 @@ literals). Weights and inputs come from `fill` (0.5 sin(1.3 i + k)), so both sid
 numbers. For the "hx" layout every array is written out in full; for the others each array is checked by
 two numbers, its sum and its sum weighted by fill(shape, 0.5), which no error of one entry survives.
 """
+import re
+
 import numpy as np
 import pytest
 
@@ -187,6 +189,11 @@ def test_default_dtype_is_float32_and_dtype_argument_is_honoured():
     assert nn.GRU(I, H, dtype=torch.float64).weight_hh_l0.dtype == torch.float64
     out, h = nn.RNN(I, H)(torch.zeros(T, B, I))
     assert out.dtype == h.dtype == torch.float32
+
+
+def test_lstm_projections_are_refused():
+    with pytest.raises(NotImplementedError, match=re.escape("LSTM(proj_size=2): projections are not supported here")):
+        nn.LSTM(3, 4, proj_size=2)
 
 
 # ---- expected values: PyTorch's, written by it (see the module docstring)

@@ -75,3 +75,22 @@ def test_the_environment_switch_makes_weights_only_false_the_default(tmp_path, m
     monkeypatch.setenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "1")
     with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
         torch.load(path, weights_only=False)
+
+
+@pytest.mark.parametrize("members, cause", [
+    ({"x/other": b""}, "ValueError: the archive has no data.pkl"),
+    ({"x/data.pkl": b"\x80\x02K\x01.", "x/byteorder": b"big"},
+     "ValueError: big-endian checkpoints are not supported (byteorder 'big')"),
+    ({"x/data.pkl": b"\x80\x02(X\x03\x00\x00\x00fooK\x00K\x00K\x00K\x00tQ."},
+     "ValueError: unsupported storage ('foo', 0, 0, 0, 0)"),
+])
+def test_a_zip_archive_that_is_no_readable_checkpoint_names_the_cause(tmp_path, members, cause):
+    import re
+    import zipfile
+    path = tmp_path / "other.pt"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(RuntimeError, match=re.escape(f"torch.load: {str(path)!r} is a zip archive but not a "
+                                                     f"PyTorch checkpoint this can read ({cause})")):
+        torch.load(path)

@@ -12,6 +12,16 @@ from torch_expect import A, D, default_dtype_and_grad_mode, E, inf, nan, NT, run
 CASES = [
     ('sum', 'm = torch.tensor([[3.0, 1.0, 2.0], [0.5, 4.0, 4.0]]); r = m.sum()',
      T('float32', (), 14.5)),
+    ('sum_axis_dtype', 'm = torch.tensor([[3.0, 1.0, 2.0], [0.5, 4.0, 4.0]]); r = m.sum(axis=0, dtype=torch.float64)',
+     T('float64', (3,), [3.5, 5.0, 6.0])),
+    ('mean_axis_keepdims_dtype',
+     'm = torch.tensor([[3.0, 1.0, 2.0], [0.5, 4.0, 4.0]]); r = m.mean(axis=1, keepdims=True, dtype=torch.float64)',
+     T('float64', (2, 1), [[2.0], [2.83333333333333]])),
+    ('prod_axis_dtype', 'm = torch.tensor([[3.0, 1.0, 2.0], [0.5, 4.0, 4.0]]); r = m.prod(axis=0, dtype=torch.float64)',
+     T('float64', (3,), [1.5, 4.0, 8.0])),
+    ('grad_fn_of_a_reduction_over_axis', 'm = torch.tensor([[3.0, 1.0, 2.0], [0.5, 4.0, 4.0]], requires_grad=True); '
+     'r = [type(x.grad_fn).__name__ for x in (m.sum(axis=0), m.mean(axis=1), m.prod(0), m.prod(), m.sum())]',
+     ['SumBackward1', 'MeanBackward1', 'ProdBackward1', 'ProdBackward0', 'SumBackward0']),
     ('sum_dim', 'm = torch.tensor([[3.0, 1.0, 2.0], [0.5, 4.0, 4.0]]); r = m.sum(0)',
      T('float32', (3,), [3.5, 5.0, 6.0])),
     ('sum_keepdim', 'm = torch.tensor([[3.0, 1.0, 2.0], [0.5, 4.0, 4.0]]); r = m.sum(dim=1, keepdim=True)',

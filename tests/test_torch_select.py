@@ -2,6 +2,7 @@
 tril/triu, diag, lerp, ravel, stride, Tensor.where, addmm. EXPECTED was printed by PyTorch 2.14 running
 `run` below with `torch` the real one (values and gradients in float64); PyTorch is not needed here."""
 import json
+import re
 
 import pytest
 
@@ -77,3 +78,14 @@ def test_scatter_into_a_tensor_that_requires_grad_raises_as_pytorch():
     leaf = torch.zeros(2, 2, requires_grad=True)
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place"):
         leaf.scatter_(1, torch.tensor([[0], [1]]), 1.0)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: torch.ones(2, 2).outer(torch.ones(2)), "outer: both arguments must be 1-D tensors"),
+    (lambda: torch.zeros(3).scatter_(0, torch.tensor([0]), 1.0, reduce="add"),
+     "scatter_(reduce=...) is not supported here; use index_add_-style code"),
+    (lambda: torch.zeros(2, 2, 2).diag(), "diag(): Supports 1D or 2D tensors. Got 3D"),
+], ids=["outer", "scatter_reduce", "diag"])
+def test_misuse_raises_its_message(call, message):
+    with pytest.raises(RuntimeError, match=re.escape(message)):
+        call()

@@ -6,6 +6,7 @@ import copy
 import io
 import os
 import pickle
+import re
 import struct
 import sys
 import zlib
@@ -366,3 +367,33 @@ def test_add_safe_globals_checks_its_entries():
     serialization.add_safe_globals([RNNModel, RNNModel])
     assert serialization.get_safe_globals() == [RNNModel]
     assert torch.serialization.save is torch.save and torch.serialization.load is torch.load
+
+
+class _Reduces:
+    """An object pickling as a call of fn(*args): how a hand-made file calls the rebuild functions."""
+
+    def __init__(self, fn, args):
+        self.fn, self.args = fn, args
+
+    def __reduce__(self):
+        return self.fn, self.args
+
+
+@pytest.mark.parametrize("payload, message", [
+    (lambda: pickle.dumps(_Reduces(serialization._rebuild_array, (b"abc", "<f4", (1,)))),
+     "torch.load: a saved array is damaged (dtype '<f4', shape (1,), 3 bytes)"),
+    (lambda: pickle.dumps(_Reduces(serialization._rebuild_tensor,
+                                   (collections.OrderedDict, b"\0\0\0\0", "<f4", (1,), False))),
+     "torch.load: a saved tensor is damaged (class <class 'collections.OrderedDict'>, dtype float32)"),
+    (lambda: b"\x80\x02(X\x05\x00\x00\x00arrayK\x00K\x08tQ.",
+     "torch.load: a reference to saved bytes is damaged: ('array', 0, 8)"),
+    (lambda: b"\x80\x02c_codecs\nencode\nX\x01\x00\x00\x00aX\x05\x00\x00\x00rot13\x86R.",
+     "Unsupported call _codecs.encode(str, 'rot13')"),
+    (lambda: b"\x80\x02ctinygrad_rnn.torch._dtype\nfloat32\n)R.",
+     "Trying to call reduce for unrecognized function torch.float32"),
+    (lambda: b"(S'true'\nios\nsystem\n.", "Unsupported pickle opcode b'i'"),
+    (lambda: b"\x80\x02ctinygrad_rnn.torch._tensor\nTensor\nK\x01a.", "Unsupported pickle opcode b'a' on type"),
+])
+def test_damaged_or_hand_made_pickles_are_refused_with_their_messages(payload, message):
+    with pytest.raises(pickle.UnpicklingError, match=re.escape(message)):
+        torch.load(file_of(payload()))

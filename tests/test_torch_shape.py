@@ -36,6 +36,8 @@ CASES = [
      T('float32', (3, 2, 1), [[[0.0], [3.0]], [[1.0], [4.0]], [[2.0], [5.0]]])),
     ('view_as', 'a = torch.arange(24.).reshape(2, 3, 4); r = a[0].view_as(torch.zeros(4, 3))',
      T('float32', (4, 3), [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0], [9.0, 10.0, 11.0]])),
+    ('reshape_as_copies_if_needed', 't = torch.arange(6.).reshape(2, 3); r = t.t().reshape_as(torch.zeros(6))',
+     T('float32', (6,), [0.0, 3.0, 1.0, 4.0, 2.0, 5.0])),
     ('reshape_copies_if_needed', 't = torch.arange(6.).reshape(2, 3); r = (t.t().reshape(6), t.t().reshape(6).is_contiguous())',
      (T('float32', (6,), [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]), True,)),
     ('reshape_wrong_size', 'a = torch.arange(24.).reshape(2, 3, 4); r = a.reshape(7)',

@@ -4,6 +4,9 @@ printing and formatting.
 Every expected value below was produced by running the same code in PyTorch and pasting the result
 (tests/torch_expect.py explains the notation); PyTorch itself is not needed to run these tests.
 """
+import re
+
+import numpy as np
 import pytest
 
 import tinygrad_rnn.torch as torch
@@ -553,3 +556,26 @@ CASES = [
 @pytest.mark.parametrize("code, expected", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
 def test_matches_pytorch(code, expected):
     run_case(code, expected)
+
+
+MISUSE = [   # (call, exception, message): refusals of the factories and functions with no PyTorch row above
+    (lambda: torch.ones(2).matmul([1.0, 2.0]), TypeError, "matmul(): argument 'other' (position 1) must be Tensor, not list"),
+    (lambda: torch.exp(2.0), TypeError, "exp(): argument 'input' (position 1) must be Tensor, not float"),
+    (lambda: torch.tensor(np.array([1 + 2j])), RuntimeError, "tensor(): can't convert data of type complex128 to a tensor"),
+    (lambda: torch.from_numpy([1.0]), TypeError, "expected np.ndarray (got list)"),
+    (lambda: torch.arange(0, 5, 0), RuntimeError, "arange(): step must be nonzero"),
+    (lambda: torch.randn(2, dtype=torch.int64), RuntimeError, "random draws need a floating dtype, got torch.int64"),
+    (lambda: torch.multinomial(torch.tensor([-1.0, 2.0]), 1), RuntimeError,
+     "multinomial(): invalid probability distribution (sum of probabilities <= 0 or a negative entry)"),
+    (lambda: torch.cat(torch.ones(2)), TypeError, "cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor"),
+    (lambda: torch.cat([]), ValueError, "torch.cat(): expected a non-empty list of Tensors"),
+    (lambda: torch.stack([]), RuntimeError, "stack expects a non-empty TensorList"),
+]
+
+
+@pytest.mark.parametrize("call, error, message", MISUSE, ids=[
+    "matmul_other", "function_input", "tensor_complex", "from_numpy_list", "arange_step", "randn_int",
+    "multinomial_negative", "cat_not_list", "cat_empty", "stack_empty"])
+def test_misuse_raises_its_message(call, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        call()

@@ -1,4 +1,6 @@
 """Truncated BPTT against explicitly built windows; teacher forcing and sampling behaviour."""
+import re
+
 import numpy as np
 import pytest
 
@@ -168,3 +170,48 @@ def test_sample_temperature_sharpens_or_flattens():
     assert share_of_argmax(0.2) > 0.98 and share_of_argmax(50.0) < 0.4
     with pytest.raises(ValueError, match="temperature must be > 0"):
         sample(lambda tok, s: (tr.Tensor([1.0]), s), None, 0, 3, temperature=0.0)
+
+
+def _pair_step(token, state):
+    return tr.Tensor([1.0, 0.0]), state
+
+
+H0 = tr.Tensor(np.zeros(2))
+BAD_CALLS = [
+    (lambda: tr.train.tbptt(None, [1.0], H0, 1, 1), TypeError,
+     "tbptt: step must be a function step(input, state) -> (loss, state), got NoneType"),
+    (lambda: tr.train.tbptt(lambda x, h: (h.sum(), h), [1.0], H0, 1, 1, on_window=3), TypeError,
+     "tbptt: on_window must be a function of the window's loss, or None, got int"),
+    (lambda: tr.train.tbptt(lambda x, h: (h.sum(), h), 4, H0, 1, 1), TypeError,
+     "tbptt: inputs must be a sequence of per-step inputs (a list, an array or a Tensor indexed by time), got int"),
+    (lambda: tr.train.tbptt(lambda x, h: (h.sum(), h), tr.Tensor(1.0), H0, 1, 1), TypeError,
+     "tbptt: inputs must be a sequence of per-step inputs (a list, an array or a Tensor indexed by time), "
+     "got a 0-d Tensor"),
+    (lambda: tr.train.tbptt(lambda x, h: h, [1.0], H0, 1, 1), TypeError,
+     "tbptt: step must return a pair (loss, state), got Tensor"),
+    (lambda: tr.train.teacher_forcing(_pair_step, None, [1], 0, ratio="all"), TypeError,
+     "teacher_forcing: ratio must be a number in [0, 1], got str 'all'"),
+    (lambda: tr.train.teacher_forcing(_pair_step, None, [], 0), ValueError,
+     "teacher_forcing: targets must be a non-empty sequence of tokens, got shape (0,)"),
+    (lambda: tr.train.teacher_forcing(lambda t, s: (np.zeros(2), s), None, [1], 0), TypeError,
+     "teacher_forcing: step must return a Tensor of logits first, got ndarray"),
+    (lambda: tr.train.sample(_pair_step, None, 0, length=-1), ValueError,
+     "sample: length must be a non-negative int, got -1"),
+    (lambda: tr.train.sample(_pair_step, None, 0, 3, temperature="hot"), TypeError,
+     "sample: temperature must be a number > 0, got str 'hot'"),
+    (lambda: tr.train.sample(_pair_step, None, 0, 3, temperature=1e-310), ValueError,
+     "sample: temperature must be a finite number >= 1e-30 (smaller ones overflow: use greedy=True for the most "
+     "likely token), got 1e-310"),
+    (lambda: tr.train.sample(_pair_step, None, 0, 3, temperature=float("inf")), ValueError,
+     "sample: temperature must be a finite number >= 1e-30"),
+]
+
+
+@pytest.mark.parametrize("call, error, message", BAD_CALLS)
+def test_bad_arguments_raise_their_documented_errors(call, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        call()
+
+
+def test_greedy_sampling_ignores_the_temperature():
+    assert tr.train.sample(_pair_step, None, 0, 2, temperature="hot", greedy=True) == [0, 0]

@@ -140,11 +140,23 @@ def astype(x, dtype):
     return x._child(x._data.astype(dtype), (x,), lambda g: (g.astype(source),), "astype")
 
 
+def unheld(array) -> bool:
+    """Whether nothing holds `array` but the one name (or slot) it was passed from: no graph, gradient
+    or view of it is alive, so it may be written in place or handed out again without anyone seeing.
+    The rule of spare_buffer below and of the optimizers' in-place update (optim/optimizer.py)."""
+    return sys.getrefcount(array) <= _UNHELD
+
+
+def _refs(array) -> int:
+    """sys.getrefcount(array) seen from inside a function, as unheld() sees it."""
+    return sys.getrefcount(array)
+
+
 def _unheld_count() -> int:
-    """What sys.getrefcount reports for an array only a local name holds (2 on CPython 3.11: the name and
-    the call's argument), measured rather than assumed, as interpreters count differently."""
+    """What unheld() sees for an array one name holds (3 on CPython 3.11: the name, the argument and
+    getrefcount's own), measured rather than assumed, as interpreters count differently."""
     probe = np.empty(0)
-    return sys.getrefcount(probe)
+    return _refs(probe)
 
 
 _UNHELD = _unheld_count()
@@ -160,14 +172,13 @@ def spare_buffer(shape: tuple, dtype, fill=None) -> np.ndarray:
     A training step's backward makes the same big short-lived arrays every step: IndexedGrad's zero
     buffer and ProductGrad's stacked factors. Freed, their memory may go back to the OS, and the next step
     pays a page fault per 4 KiB page to get it again. So the last one of each kind is kept here, and is
-    handed out again only when nothing but the local name holds it (its reference count is that of an
-    unheld array, 2 here, the rule optim's `descend` uses): no gradient, graph or view of it is alive, so
-    no caller can see it change. Each dict operation below is atomic, so threads running backward at
-    once are safe too.
+    handed out again only when nothing but the local name holds it (`unheld`): no gradient, graph or view
+    of it is alive, so no caller can see it change. Each dict operation below is atomic, so threads
+    running backward at once are safe too.
     """
     key = (tuple(shape), np.dtype(dtype))
     buffer = _spares.pop(key, None)
-    if buffer is None or sys.getrefcount(buffer) > _UNHELD:
+    if buffer is None or not unheld(buffer):
         buffer = np.empty(key[0], key[1])
     if buffer.nbytes >= SPARE_BYTES:
         _spares[key] = buffer                           # the newest kind last

@@ -13,7 +13,7 @@ from collections import deque
 import numpy as np
 
 from .autograd import no_grad
-from .checks import check_flag, is_number
+from .checks import check_flag, is_int, is_number
 from .join import stack
 from .nn.functional import softmax
 from .rng import generator_for
@@ -137,16 +137,11 @@ def sample(step, state, start, length: int, temperature: float = 1.0, greedy: bo
     a low temperature sharpens the distribution, a high one flattens it. Works for a scalar token or a
     batch of tokens; returns the list of generated tokens (ints or (B,) arrays).
     """
-    if not isinstance(length, (int, np.integer)) or isinstance(length, bool) or length < 0:
+    if not is_int(length) or length < 0:
         raise ValueError(f"sample: length must be a non-negative int, got {length!r}")
     check_flag(greedy, "sample(greedy=...)")
-    if not greedy and not is_number(temperature):
-        raise TypeError(f"sample: temperature must be a number > 0, got {type(temperature).__name__} {temperature!r}")
-    if not greedy and not temperature > 0:
-        raise ValueError(f"sample: temperature must be > 0, got {temperature}")
-    if not greedy and not 1e-30 <= temperature < float("inf"):
-        raise ValueError(f"sample: temperature must be a finite number >= 1e-30 (smaller ones overflow: use "
-                         f"greedy=True for the most likely token), got {temperature}")
+    if not greedy:
+        _check_temperature(temperature)
     step = _checked_step(step, "sample", "(logits, state)")
     rng = generator_for(generator, "sample")
     token, generated = start, []
@@ -171,12 +166,23 @@ def sample(step, state, start, length: int, temperature: float = 1.0, greedy: bo
 def _check_window(k1, k2) -> tuple:
     """tbptt's window sizes: positive ints (numpy's too) with k2 >= k1; returns them as Python ints."""
     for name, k in (("k1", k1), ("k2", k2)):
-        if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
+        if not is_int(k) or k < 1:
             raise ValueError(f"tbptt: {name} must be a positive int, got {k!r}")
     if k2 < k1:
         raise ValueError(f"tbptt: k2 ({k2}) must be >= k1 ({k1}): the losses of every step in a window "
                          "must be backpropagated at least to that step")
     return int(k1), int(k2)
+
+
+def _check_temperature(temperature) -> None:
+    """sample's temperature: a number, > 0, and finite and >= 1e-30 (dividing by less overflows)."""
+    if not is_number(temperature):
+        raise TypeError(f"sample: temperature must be a number > 0, got {type(temperature).__name__} {temperature!r}")
+    if not temperature > 0:
+        raise ValueError(f"sample: temperature must be > 0, got {temperature}")
+    if not 1e-30 <= temperature < float("inf"):
+        raise ValueError(f"sample: temperature must be a finite number >= 1e-30 (smaller ones overflow: use "
+                         f"greedy=True for the most likely token), got {temperature}")
 
 
 def _sequence(inputs, fn: str):

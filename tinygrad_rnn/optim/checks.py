@@ -6,10 +6,11 @@ a state dict of the wrong layout), the message carries PyTorch's words after the
 from __future__ import annotations
 
 import math
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 
+from ..checks import is_number
 from ..nn.module import Module
 from ..tensor import Tensor
 
@@ -17,7 +18,7 @@ from ..tensor import Tensor
 # ---------------------------------------------------------------- hyperparameters
 def hyper(owner: str, arg: str, value, wanted: str, ok) -> None:
     """A finite real number for which ok(value) holds, else a ValueError naming the argument and the value."""
-    if not isinstance(value, Real) or isinstance(value, bool) or not math.isfinite(value) or not ok(value):
+    if not is_number(value) or not math.isfinite(value) or not ok(value):
         raise ValueError(f"{owner}: {arg} must be {wanted}, got {value!r}")
 
 

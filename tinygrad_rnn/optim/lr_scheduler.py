@@ -86,7 +86,7 @@ class LambdaLR(LRScheduler):
     def state_dict(self) -> dict:
         """As LRScheduler's, but a plain function is saved as None (PyTorch's rule: only a callable
         object's attributes are saved, as a dict)."""
-        state = {key: value for key, value in vars(self).items() if key not in ("optimizer", "lr_lambdas")}
+        state = {key: value for key, value in super().state_dict().items() if key != "lr_lambdas"}
         state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else dict(vars(fn))
                                for fn in self.lr_lambdas]
         return state
@@ -97,7 +97,7 @@ class LambdaLR(LRScheduler):
         for fn, saved in zip(self.lr_lambdas, state.pop("lr_lambdas")):
             if saved is not None:
                 vars(fn).update(saved)
-        vars(self).update(state)
+        super().load_state_dict(state)
 
 
 class CosineAnnealingLR(LRScheduler):

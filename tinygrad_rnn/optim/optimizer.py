@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import sys
 from collections import defaultdict
 from typing import Callable, Iterable
 
@@ -29,6 +28,7 @@ import numpy as np
 
 from ..autograd import switch
 from ..nn.utils import check_grads
+from ..shape_ops import unheld
 from ..tensor import Tensor
 from . import checks
 
@@ -139,9 +139,9 @@ def with_l2(grad: np.ndarray, p: Tensor, weight_decay: float) -> np.ndarray:
 
 
 def descend(p: Tensor, step: np.ndarray) -> None:
-    """theta <- theta - step, keeping theta's dtype. In place when nothing else holds p's array (a
-    reference count of 2: p itself and getrefcount's argument); otherwise a recorded graph (or a view
-    of the array) still needs the old values, so p gets a new array and the graph keeps the old one."""
+    """theta <- theta - step, keeping theta's dtype. In place when nothing but p holds p's array
+    (shape_ops.unheld); otherwise a recorded graph (or a view of the array) still needs the old values,
+    so p gets a new array and the graph keeps the old one."""
     _write(p, np.subtract, step)
 
 
@@ -152,7 +152,7 @@ def scale(p: Tensor, factor: float) -> None:
 
 def _write(p: Tensor, op, operand) -> None:
     """theta <- op(theta, operand), in place only when nothing but p holds theta's array."""
-    if sys.getrefcount(p._data) <= 2:
+    if unheld(p._data):
         op(p._data, operand, out=p._data)
     else:
         p._data = op(p._data, operand).astype(p._data.dtype, copy=False)

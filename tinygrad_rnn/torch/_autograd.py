@@ -16,8 +16,9 @@ from . import _dtype
 # a sum over given dims); any other op `name` is NameBackward0.
 _NAMES = {"concat": "CatBackward0", "reshape": "ViewBackward0", "astype": "ToCopyBackward0",
           "linear": "AddmmBackward0", "norm": "LinalgVectorNormBackward0", "clamp": "ClampBackward1",
-          "sum(dim)": "SumBackward1", "mean(dim)": "MeanBackward1", "max": "MaxBackward1", "min": "MinBackward1",
-          "max(dim)": "MaxBackward0", "min(dim)": "MinBackward0", "squeeze(dim)": "SqueezeBackward1",
+          "sum(dim)": "SumBackward1", "mean(dim)": "MeanBackward1", "prod(dim)": "ProdBackward1",
+          "max": "MaxBackward1", "min": "MinBackward1", "max(dim)": "MaxBackward0", "min(dim)": "MinBackward0",
+          "squeeze(dim)": "SqueezeBackward1",
           "pow": "PowBackward1", "rpow": "PowBackward2", "div(floor)": "DivBackward2", "div(trunc)": "DivBackward2"}
 _MATMUL = {(1, 1): "DotBackward0", (2, 1): "MvBackward0"}      # by the operands' dims; else MmBackward0
 # Ops whose result is a view of their input (it shares the memory).

@@ -12,6 +12,11 @@ from .checks import check_float_op, shape_of
 _clone = core._unary("clone", np.copy, lambda g, a, out: g)
 
 
+def _legacy_type(x) -> bool:
+    """Whether x is torch.LongTensor or another of the legacy tensor types (_legacy.py)."""
+    return isinstance(x, type) and isinstance(getattr(x, "dtype", None), _dtype.dtype)
+
+
 class ConvertMethods:
     """Conversions of torch.Tensor."""
 
@@ -20,7 +25,7 @@ class ConvertMethods:
     def to(self, *args, dtype=None, device=None, non_blocking: bool = False, copy: bool = False, memory_format=None):
         """This tensor in another dtype (and on the CPU): to(dtype), to(device), to(device, dtype), to(other)."""
         for a in args:
-            if isinstance(a, type) and isinstance(getattr(a, "dtype", None), _dtype.dtype):   # torch.LongTensor
+            if _legacy_type(a):
                 raise TypeError("to() received an invalid combination of arguments - got (torch.tensortype), but "
                                 "expected one of:")
             if hasattr(a, "_data") and hasattr(a, "backward_fn"):
@@ -38,8 +43,8 @@ class ConvertMethods:
         itself: t.type(torch.LongTensor))."""
         if dtype is None:
             return _dtype.legacy_name(self.dtype)
-        if isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), _dtype.dtype):
-            dtype = dtype.dtype     # torch.LongTensor and the other legacy types (_legacy.py)
+        if _legacy_type(dtype):
+            dtype = dtype.dtype
         return self.to(_dtype.as_dtype(dtype, "Tensor.type(dtype)"))
 
     def type_as(self, other):

@@ -12,7 +12,7 @@ import numpy as np
 from .. import tensor as core
 from . import _dtype
 from ._autograd import named
-from ._math import as_operand, cast, leaf_like, quiet, result_dtype
+from ._math import as_operand, cast, leaf_like, lifted, quiet, result_dtype
 from .checks import check_float_op
 
 _exp = core._unary("exp", quiet(np.exp), lambda g, a, out: g * out)
@@ -46,7 +46,7 @@ def _floating(name: str, op):
 
 
 def _rounding(name: str, fn):
-    """A rounding function: integers are returned as they are; for floats the gradient is zero."""
+    """A rounding function (and sign): integer tensors give a new leaf of their dtype; floats a zero gradient."""
     op = core._unary(name, fn, lambda g, a, out: np.zeros_like(g))
 
     def method(self):
@@ -109,8 +109,7 @@ class ElementwiseMethods:
 
     def _paired(self, other, op, ufunc):
         d = result_dtype(self, other)
-        a, b = cast(self, d), other if hasattr(other, "_data") else leaf_like(self, np.asarray(other, d.dtype))
-        b = cast(b, d)
+        a, b = cast(self, d), lifted(other, d, self)
         return op(a, b) if d.is_floating_point else leaf_like(self, ufunc(a._data, b._data))
 
     def clamp(self, min=None, max=None):

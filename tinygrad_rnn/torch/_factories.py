@@ -3,11 +3,11 @@
 import numpy as np
 
 from .. import join
-from ..rng import generator_for
 from . import _dtype
 from ._autograd import checked_requires_grad
 from ._device import check_device
 from ._math import as_operand, cast, result_dtype
+from ._random import numpy_rng
 from ._tensor import Tensor, wrap
 from .checks import check_float_op, numpy_names, shape_of
 
@@ -27,6 +27,16 @@ def _infer(data, dtype=None) -> np.ndarray:
         a = a.astype(np.int64)
     check_float_op(a.dtype in _dtype._BY_NUMPY, f"tensor(): can't convert data of type {a.dtype} to a tensor")
     return a
+
+
+def _dtype_or_default(dtype) -> _dtype.dtype:
+    """The dtype asked for, or the default float dtype when none is."""
+    return _dtype.as_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
+
+
+def _of_dtype(x, d: _dtype.dtype) -> Tensor:
+    """x as a Tensor of dtype d: a Tensor cast (differentiably), anything else a new constant."""
+    return cast(x, d) if isinstance(x, Tensor) else wrap(np.asarray(as_operand(x), dtype=d.dtype))
 
 
 def _made(array: np.ndarray, dtype, device, requires_grad: bool) -> Tensor:
@@ -112,35 +122,31 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool
 
 def linspace(start, end, steps: int, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """`steps` evenly spaced numbers from start to end."""
-    d = _dtype.as_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
+    d = _dtype_or_default(dtype)
     return _made(np.linspace(start, end, int(steps), dtype=d.dtype), None, device, requires_grad)
 
 
 def eye(n: int, m=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """The identity matrix (n x m)."""
-    d = _dtype.as_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
+    d = _dtype_or_default(dtype)
     return _made(np.eye(n, m, dtype=d.dtype), None, device, requires_grad)
 
 
-def _rng(generator, fn: str) -> np.random.Generator:
-    return generator_for(getattr(generator, "numpy_generator", generator), fn)
-
-
 def _float(dtype) -> np.dtype:
-    d = _dtype.as_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
+    d = _dtype_or_default(dtype)
     check_float_op(d.is_floating_point, f"random draws need a floating dtype, got {d}")
     return d.dtype
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """Draws from N(0, 1)."""
-    draws = _rng(generator, "randn").standard_normal(shape_of(size, "randn"))
+    draws = numpy_rng(generator, "randn").standard_normal(shape_of(size, "randn"))
     return _made(draws.astype(_float(dtype)), None, device, requires_grad)
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """Draws from U(0, 1)."""
-    draws = _rng(generator, "rand").random(shape_of(size, "rand"))
+    draws = numpy_rng(generator, "rand").random(shape_of(size, "rand"))
     return _made(draws.astype(_float(dtype)), None, device, requires_grad)
 
 
@@ -161,13 +167,13 @@ def randint(*args, size=None, generator=None, dtype=None, device=None, requires_
     else:
         bounds = list(args)
     low, high = (0, bounds[0]) if len(bounds) == 1 else bounds
-    draws = _rng(generator, "randint").integers(low, high, shape_of((size,), "randint"))
+    draws = numpy_rng(generator, "randint").integers(low, high, shape_of((size,), "randint"))
     return _made(draws.astype(np.int64), dtype, device, requires_grad)
 
 
 def randperm(n: int, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A random permutation of 0..n-1 (int64)."""
-    return _made(_rng(generator, "randperm").permutation(int(n)).astype(np.int64), dtype, device, requires_grad)
+    return _made(numpy_rng(generator, "randperm").permutation(int(n)).astype(np.int64), dtype, device, requires_grad)
 
 
 def multinomial(input, num_samples: int, replacement: bool = False, generator=None) -> Tensor:
@@ -176,7 +182,7 @@ def multinomial(input, num_samples: int, replacement: bool = False, generator=No
     rows = p.reshape(-1, p.shape[-1])
     check_float_op(np.all(rows >= 0) and np.all(rows.sum(axis=1) > 0),
                    "multinomial(): invalid probability distribution (sum of probabilities <= 0 or a negative entry)")
-    rng = _rng(generator, "multinomial")
+    rng = numpy_rng(generator, "multinomial")
     picks = [rng.choice(len(r), int(num_samples), replace=replacement, p=r / r.sum()) for r in rows]
     return wrap(np.array(picks, dtype=np.int64).reshape(p.shape[:-1] + (int(num_samples),)))
 
@@ -186,7 +192,7 @@ def normal(mean, std, size=None, generator=None) -> Tensor:
     m, s = as_operand(mean), as_operand(std)
     shape = shape_of((size,), "normal") if size is not None else np.broadcast(m, s).shape
     d = _dtype.get_default_dtype().dtype if m.dtype.kind != "f" else m.dtype
-    return wrap((m + s * _rng(generator, "normal").standard_normal(shape)).astype(d))
+    return wrap((m + s * numpy_rng(generator, "normal").standard_normal(shape)).astype(d))
 
 
 def _joined(tensors, dim, fn, join_fn) -> Tensor:
@@ -198,7 +204,7 @@ def _joined(tensors, dim, fn, join_fn) -> Tensor:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors") if fn == "cat" else \
             RuntimeError("stack expects a non-empty TensorList")
     d = result_dtype(*tensors)
-    parts = [cast(t, d) if isinstance(t, Tensor) else wrap(np.asarray(as_operand(t), dtype=d.dtype)) for t in tensors]
+    parts = [_of_dtype(t, d) for t in tensors]
     if not any(p.requires_grad for p in parts):
         return wrap((np.concatenate if join_fn is join.concatenate else np.stack)([p._data for p in parts], axis=dim))
     return join_fn(parts, axis=dim)
@@ -227,9 +233,6 @@ def where(condition, input=None, other=None) -> Tensor:
         raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{_dtype.scalar_name(condition.dtype)}")
     d = result_dtype(input, other)
-    a = cast(input, d) if isinstance(input, Tensor) else wrap(np.asarray(as_operand(input), dtype=d.dtype))
-    b = cast(other, d) if isinstance(other, Tensor) else wrap(np.asarray(as_operand(other), dtype=d.dtype))
-    if not (a.requires_grad or b.requires_grad):
-        return wrap(np.where(np.asarray(as_operand(condition), dtype=bool), a._data, b._data))
-    return join.where(np.asarray(as_operand(condition), dtype=bool), a, b)
+    a, b, cond = _of_dtype(input, d), _of_dtype(other, d), np.asarray(as_operand(condition), dtype=bool)
+    return join.where(cond, a, b) if a.requires_grad or b.requires_grad else wrap(np.where(cond, a._data, b._data))
 

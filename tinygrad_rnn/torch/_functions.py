@@ -3,7 +3,7 @@ few functions that are not methods (allclose, equal, is_tensor, numel)."""
 import numpy as np
 
 from ._math import as_operand
-from ._tensor import Tensor
+from ._tensor import Tensor, wrap
 
 _METHODS = ("exp log tanh sigmoid relu abs sqrt rsqrt square neg clamp clip sign floor ceil round pow add sub mul "
             "div matmul mm bmm mv dot sum mean max min amax argmax argmin topk sort argsort norm var std softmax "
@@ -45,7 +45,6 @@ def allclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: 
 
 def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
     """Elementwise allclose, as a bool tensor."""
-    from ._tensor import wrap
     return wrap(np.isclose(as_operand(input), as_operand(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 

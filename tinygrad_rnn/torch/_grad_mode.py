@@ -1,11 +1,6 @@
 """Grad mode as in PyTorch: no_grad, enable_grad, set_grad_enabled (a call or a with-block),
 inference_mode and is_grad_enabled, all one per-thread switch of the engine."""
-from ..autograd import _local, switch
-
-
-def no_grad() -> switch:
-    """Record no graph inside this block (or decorated function)."""
-    return switch("grad_enabled", False)
+from ..autograd import _local, no_grad, switch  # noqa: F401 (no_grad is the engine's, re-exported as torch.no_grad)
 
 
 def enable_grad() -> switch:
@@ -34,8 +29,5 @@ class set_grad_enabled(switch):
         self._before = _local.mode.grad_enabled
         _local.mode.grad_enabled = mode
 
-    def __enter__(self) -> None:
+    def __enter__(self) -> None:        # the mode is already set; only the old one is to be kept
         _local.mode.restore.append(self._before)
-
-    def __exit__(self, *exc) -> None:
-        _local.mode.grad_enabled = _local.mode.restore.pop()

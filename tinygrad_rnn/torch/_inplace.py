@@ -5,16 +5,16 @@ PyTorch. Arithmetic in place keeps the tensor's dtype and refuses a result of a 
 an integer tensor), while fill_, copy_ and `t[i] = v` convert, as PyTorch does. Writing into a tensor that
 requires grad is allowed only under `no_grad()` (how optimizers and `nn.init` change parameters);
 otherwise it raises, as PyTorch does for leaves. For a non-leaf that is stricter than PyTorch, which
-records the write: here write it out of place (`x = x + y`, `torch.where`). `t += v` on a non-leaf that
-requires grad, under grad mode, is exactly that: t is re-bound to t + v.
+records the write: here write it out of place (`x = x + y`, `torch.where`). `t += v` under grad mode, when
+t is a non-leaf that requires grad or v requires grad, is exactly that: t is re-bound to t + v.
 """
 import numpy as np
 
 from ..autograd import _local
-from ..rng import generator_for
 from . import _dtype
 from ._autograd import check_inplace
 from ._math import as_operand, result_dtype
+from ._random import numpy_rng
 from ._shape import _index
 from .checks import check_expand, check_float_op, check_inplace_shape, check_mask, index_error
 
@@ -23,7 +23,7 @@ def _random(t, generator, fn: str, kernel: str) -> np.random.Generator:
     """The generator for a random fill of t (which must hold floats, as in PyTorch)."""
     if t._data.dtype.kind != "f":
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_dtype.scalar_name(t.dtype)}\'')
-    return generator_for(getattr(generator, "numpy_generator", generator), fn)
+    return numpy_rng(generator, fn)
 
 
 class InPlaceMethods:
@@ -142,7 +142,7 @@ class InPlaceMethods:
 
     def bernoulli_(self, p: float = 0.5, generator=None):
         """Fill with 1 with probability p, else 0."""
-        rng = generator_for(getattr(generator, "numpy_generator", generator), "bernoulli_")
+        rng = numpy_rng(generator, "bernoulli_")
         return self._write("bernoulli_", rng.random(self._data.shape) < as_operand(p))
 
     def _augmented(self, other, op: str, fn: str):

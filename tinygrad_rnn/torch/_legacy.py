@@ -15,6 +15,7 @@ class of the metaclass `tensortype`, which builds tensors when called and checks
 """
 import numpy as np
 
+from ..checks import is_int
 from . import _dtype
 from ._autograd import named
 from ._device import device
@@ -52,7 +53,7 @@ def _sizes(args: tuple) -> tuple:
     if args and not _is_size(args[0]):
         raise _invalid(args, {})
     for pos, n in enumerate(args, start=1):
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        if not is_int(n):
             raise TypeError(f"new(): argument 'size' failed to unpack the object at pos {pos} with error "
                             f"\"type must be tuple of ints,but got {type(n).__name__}\"")
     shape = tuple(int(n) for n in args)
@@ -68,7 +69,7 @@ def _is_size(obj) -> bool:
         return True
     if isinstance(obj, np.ndarray):
         return obj.ndim == 0 and obj.dtype.kind in "iu"
-    return isinstance(obj, (int, np.integer)) and not isinstance(obj, bool)
+    return is_int(obj)
 
 
 def _new(d: _dtype.dtype, args: tuple, kwargs: dict) -> Tensor:

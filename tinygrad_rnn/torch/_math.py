@@ -52,9 +52,7 @@ def result_dtype(*operands) -> _dtype.dtype:
     best = None
     for group in (dimensioned, zero_dim, numbers):
         if group:
-            top = _group_top(group)
-            if group is numbers and _dtype.category(top) == 2:
-                top = _dtype.get_default_dtype()
+            top = _group_top(group)     # (float numbers are all the default dtype already)
             if best is None or _dtype.category(top) > _dtype.category(best):
                 best = top
     return best
@@ -102,7 +100,8 @@ def _promoted(fn, reflected: bool = False, true_division: bool = False, integers
     def op(self, other):
         if self._data.dtype.kind == "f" and (other.__class__ in (float, int) or (  # fast path: the code below
                 isinstance(other, core.Tensor) and other._data.dtype == self._data.dtype)):  # when d is self's dtype
-            return _broadcasting(fn, *((self._lift(other), self) if reflected else (self, self._lift(other))))
+            other = self._lift(other)
+            return _broadcasting(fn, other, self) if reflected else _broadcasting(fn, self, other)
         d = result_dtype(self, other)
         if true_division and not d.is_floating_point:
             d = _dtype.get_default_dtype()
@@ -134,7 +133,10 @@ def _bitwise(ufunc, name: str):
     return op
 
 
-_floor_quotient = quiet(np.floor_divide)
+@quiet
+def _floored(a, b):
+    """a // b of two Tensors of one dtype: a new leaf (floor division has no gradient)."""
+    return leaf_like(a, np.floor_divide(a._data, b._data))
 
 
 class MathMethods:
@@ -149,8 +151,8 @@ class MathMethods:
     __rtruediv__ = _promoted(_div, reflected=True, true_division=True)
     __mod__ = remainder = _promoted(_remainder, integers=np.remainder)
     __rmod__ = _promoted(_remainder, reflected=True, integers=np.remainder)
-    __floordiv__ = floor_divide = _promoted(lambda a, b: leaf_like(a, _floor_quotient(a._data, b._data)))
-    __rfloordiv__ = _promoted(lambda a, b: leaf_like(a, _floor_quotient(a._data, b._data)), reflected=True)
+    __floordiv__ = floor_divide = _promoted(_floored)
+    __rfloordiv__ = _promoted(_floored, reflected=True)
 
     __lt__, __le__ = _comparison(np.less), _comparison(np.less_equal)
     __gt__, __ge__ = _comparison(np.greater), _comparison(np.greater_equal)
@@ -220,11 +222,11 @@ class MathMethods:
             return self / other
         check_float_op(rounding_mode in ("floor", "trunc"), "div expected rounding_mode to be one of None, "
                        f"'trunc', or 'floor' but found {rounding_mode!r}")
-        if not result_dtype(self, other).is_floating_point:
-            q = (self / other)._data
-            rounded = np.floor(q) if rounding_mode == "floor" else np.trunc(q)
-            return leaf_like(self, rounded.astype(result_dtype(self, other).dtype))
-        return named((self / other).floor() if rounding_mode == "floor" else (self / other).trunc(), f"div({rounding_mode})")
+        d, q = result_dtype(self, other), self / other
+        if not d.is_floating_point:
+            rounded = np.floor(q._data) if rounding_mode == "floor" else np.trunc(q._data)
+            return leaf_like(self, rounded.astype(d.dtype))
+        return named(q.floor() if rounding_mode == "floor" else q.trunc(), f"div({rounding_mode})")
 
     divide = true_divide = div
 

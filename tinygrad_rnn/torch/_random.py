@@ -4,15 +4,27 @@ numpy's, not PyTorch's: the same seed gives the same run here, not PyTorch's wei
 import numpy as np
 
 from .. import rng
+from ..checks import is_int
+from ._device import check_device
+
+
+def numpy_rng(generator, fn: str) -> np.random.Generator:
+    """The numpy generator a function `fn` draws from: a torch.Generator's, a numpy Generator itself, or the
+    library's default for None."""
+    return rng.generator_for(getattr(generator, "numpy_generator", generator), fn)
+
+
+def _fresh_seed() -> int:
+    """A seed from fresh entropy (as PyTorch's Generator() and seed() draw one)."""
+    return int(np.random.SeedSequence().entropy % 2 ** 63)
 
 
 class Generator:
     """torch.Generator: a seedable source of random numbers for the functions that take generator=."""
 
     def __init__(self, device="cpu"):
-        from ._device import check_device
         check_device(device)
-        self._seed = int(np.random.SeedSequence().entropy % 2 ** 63)
+        self._seed = _fresh_seed()
         self.numpy_generator = np.random.default_rng(self._seed)
 
     def manual_seed(self, seed: int) -> "Generator":
@@ -23,7 +35,7 @@ class Generator:
 
     def seed(self) -> int:
         """Reseed from fresh entropy; returns the new seed."""
-        self.manual_seed(int(np.random.SeedSequence().entropy % 2 ** 63))
+        self.manual_seed(_fresh_seed())
         return self._seed
 
     def initial_seed(self) -> int:
@@ -40,7 +52,7 @@ class Generator:
 
 
 def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+    if not is_int(seed):
         raise TypeError(f"manual_seed(seed) expects an int, got {type(seed).__name__}")
     return int(seed) % 2 ** 64
 

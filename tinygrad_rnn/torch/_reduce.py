@@ -12,7 +12,8 @@ from ..join import where
 from . import _dtype
 from ._autograd import named
 from ._math import as_operand, leaf_like
-from .checks import check_dim, check_float_op, check_floating, check_mask, numpy_names, reduce_dims
+from .checks import (check_dim, check_float_op, check_floating, check_mask, numpy_names, numpy_spellings,
+                     reduce_dims)
 
 
 def _return_type(name: str):
@@ -50,7 +51,8 @@ class ReduceMethods:
 
     def sum(self, dim=None, keepdim: bool = False, dtype=None, **numpy_names):
         """Sum over `dim` (int, tuple or None for all); bool and integer tensors sum to int64."""
-        axes, keepdim = reduce_dims(self, dim, keepdim, numpy_names, "sum")
+        dim, keepdim = numpy_spellings(dim, keepdim, numpy_names, "sum")
+        axes, keepdim = reduce_dims(self, dim, keepdim, "sum")
         if dtype is not None:
             return self.to(dtype).sum(dim, keepdim)
         if self._data.dtype.kind != "f":
@@ -59,7 +61,8 @@ class ReduceMethods:
 
     def mean(self, dim=None, keepdim: bool = False, dtype=None, **numpy_names):
         """Mean over `dim` (floating tensors only, as in PyTorch)."""
-        axes, keepdim = reduce_dims(self, dim, keepdim, numpy_names, "mean")
+        dim, keepdim = numpy_spellings(dim, keepdim, numpy_names, "mean")
+        axes, keepdim = reduce_dims(self, dim, keepdim, "mean")
         if dtype is not None:
             check_float_op(_dtype.as_dtype(dtype).is_floating_point, _MEAN.replace("Input", "Optional").replace(
                 "…", _dtype.scalar_name(_dtype.as_dtype(dtype))))
@@ -100,7 +103,7 @@ class ReduceMethods:
 
     def amax(self, dim=None, keepdim: bool = False):
         """The maximum over `dim` (ties share the gradient)."""
-        axes, keepdim = reduce_dims(self, dim, keepdim, {}, "amax")
+        axes, keepdim = reduce_dims(self, dim, keepdim, "amax")
         return named(core.Tensor.max(self, axes, keepdim), "amax")
 
     def _arg(self, dim, keepdim: bool, pick, fn: str):
@@ -158,7 +161,7 @@ class ReduceMethods:
 
     def norm(self, p="fro", dim=None, keepdim: bool = False, dtype=None):
         """The p-norm (2 and 'fro' by default, 1, inf, or any p > 0) over everything or `dim`."""
-        axes, keepdim = reduce_dims(self, dim, keepdim, {}, "norm")
+        axes, keepdim = reduce_dims(self, dim, keepdim, "norm")
         x = check_floating(self, "linalg.vector_norm: Expected a floating point or complex tensor as input. Got …")
         if p in ("fro", 2, 2.0):
             return _norm2(x, axes, keepdim)
@@ -169,7 +172,7 @@ class ReduceMethods:
     def var(self, dim=None, unbiased=None, keepdim: bool = False, correction=None):
         """Variance with Bessel's correction (correction=1) unless told otherwise."""
         c = 1 if correction is None and unbiased in (None, True) else 0 if correction is None else correction
-        axes, keepdim = reduce_dims(self, dim, keepdim, {}, "var")
+        axes, keepdim = reduce_dims(self, dim, keepdim, "var")
         check_floating(self, "std and var only support floating point and complex dtypes")
         n = int(np.prod([self._data.shape[a] for a in axes])) if axes else 1
         centred = self - self.mean(dim, keepdim=True)
@@ -196,22 +199,22 @@ class ReduceMethods:
 
     def logsumexp(self, dim, keepdim: bool = False):
         """log sum exp(x) along `dim`, computed stably (integers become the default float dtype first)."""
-        axes, keepdim = reduce_dims(self, dim, keepdim, {}, "logsumexp")
+        axes, keepdim = reduce_dims(self, dim, keepdim, "logsumexp")
         return named(F.logsumexp(self.float_if_needed(), axis=axes, keepdims=keepdim), "logsumexp")
 
     def all(self, dim=None, keepdim: bool = False):
         """Whether every entry is nonzero (a bool tensor)."""
-        axes, keepdim = reduce_dims(self, dim, keepdim, {}, "all")
+        axes, keepdim = reduce_dims(self, dim, keepdim, "all")
         return leaf_like(self, np.all(self._data, axis=axes, keepdims=keepdim))
 
     def any(self, dim=None, keepdim: bool = False):
         """Whether some entry is nonzero (a bool tensor)."""
-        axes, keepdim = reduce_dims(self, dim, keepdim, {}, "any")
+        axes, keepdim = reduce_dims(self, dim, keepdim, "any")
         return leaf_like(self, np.any(self._data, axis=axes, keepdims=keepdim))
 
     def count_nonzero(self, dim=None):
         """The number of nonzero entries (int64)."""
-        axes, _ = reduce_dims(self, dim, False, {}, "count_nonzero")
+        axes, _ = reduce_dims(self, dim, False, "count_nonzero")
         return leaf_like(self, np.asarray(np.count_nonzero(self._data, axis=axes), dtype=np.int64))
 
     def nonzero(self, as_tuple: bool = False):

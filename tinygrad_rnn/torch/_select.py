@@ -7,7 +7,7 @@ from .. import tensor as core
 from ..join import where as core_where
 from ._autograd import check_inplace
 from ._math import as_operand, leaf_like, lifted
-from .checks import check_dim, check_float_op, reduce_dims
+from .checks import check_dim, check_float_op, numpy_spellings, reduce_dims
 
 
 def _prod_backward(axes: tuple, keepdim: bool, a, out, g):
@@ -29,13 +29,15 @@ class SelectMethods:
 
     def prod(self, dim=None, keepdim: bool = False, dtype=None, **numpy_names):
         """The product over `dim` (all entries when None); integer tensors multiply in int64."""
-        axes, keepdim = reduce_dims(self, dim, keepdim, numpy_names, "prod")
+        dim, keepdim = numpy_spellings(dim, keepdim, numpy_names, "prod")
+        axes, keepdim = reduce_dims(self, dim, keepdim, "prod")
         if dtype is not None:
             return self.to(dtype).prod(dim, keepdim)
         if self._data.dtype.kind != "f":
             return leaf_like(self, self._data.prod(axis=axes, keepdims=keepdim, dtype=np.int64))
         out = np.asarray(self._data.prod(axis=axes, keepdims=keepdim))
-        return self._child(out, (self,), _prod_backward, "prod", (axes, keepdim, self._data, out))
+        op = "prod" if dim is None else "prod(dim)"
+        return self._child(out, (self,), _prod_backward, op, (axes, keepdim, self._data, out))
 
     def amin(self, dim=None, keepdim: bool = False):
         """The minimum over `dim` (ties share the gradient)."""
@@ -60,10 +62,10 @@ class SelectMethods:
         """self[index[i][j]][j] = src[i][j] (for dim=0), and so on; src may be a number (or value=)."""
         d = check_dim(dim, self._data.ndim, "scatter_")
         check_float_op(reduce is None, "scatter_(reduce=...) is not supported here; use index_add_-style code")
-        idx = np.asarray(as_operand(index))
-        values = as_operand(src if src is not None else value)
+        source = src if src is not None else value
+        idx, values = np.asarray(as_operand(index)), as_operand(source)
         values = values[tuple(slice(0, n) for n in idx.shape)] if values.ndim else values
-        check_inplace(self, "scatter_", src if src is not None else value)
+        check_inplace(self, "scatter_", source)
         np.put_along_axis(self._data, idx, values, axis=d)
         return self
 

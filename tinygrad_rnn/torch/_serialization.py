@@ -81,7 +81,7 @@ def _pack(payload: bytes, arrays: bytes = b"") -> bytes:
 def save(obj, f, pickle_module=None, pickle_protocol: int = DEFAULT_PROTOCOL, _use_new_zipfile_serialization=True,
          _disable_byteorder_record=False) -> None:
     """Save obj (a state_dict, nested dicts/lists of tensors and numbers, a whole Module) to f: a path or a
-    file open for binary writing. The bytes are made in memory first: a failure never leaves half a file."""
+    file open for binary writing. The bytes are made in memory first: a failure to pickle never leaves half a file."""
     if isinstance(pickle_protocol, bool) or not isinstance(pickle_protocol, int) or \
             not 2 <= pickle_protocol <= pickle.HIGHEST_PROTOCOL:
         raise ValueError(f"torch.save: pickle_protocol must be an int from 2 to {pickle.HIGHEST_PROTOCOL}, "
@@ -102,14 +102,19 @@ def save(obj, f, pickle_module=None, pickle_protocol: int = DEFAULT_PROTOCOL, _u
         out.write(data)
 
 
+def _name(f) -> str:
+    """How torch.load's messages name a path or an open file."""
+    return repr(os.fspath(f) if isinstance(f, (str, os.PathLike)) else getattr(f, "name", f))
+
+
 def _read(f):
     """(pickle, arrays) of a file written by save(), checked; every problem raises naming the file."""
     if isinstance(f, (str, os.PathLike)):
-        name, whole = repr(os.fspath(f)), True
+        name, whole = _name(f), True
         with open(f, "rb") as file:
             f = io.BytesIO(file.read())
     elif hasattr(f, "read") and not isinstance(f, io.TextIOBase):
-        name, whole = repr(getattr(f, "name", f)), False
+        name, whole = _name(f), False
     else:
         raise TypeError(f"torch.load: f must be a str, an os.PathLike or a file opened in binary mode ('rb'), "
                         f"got {type(f).__name__}")
@@ -152,8 +157,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         try:
             return _torch_format.read(f, policy, restore)
         except (zipfile.BadZipFile, KeyError, EOFError, ValueError) as err:
-            name = os.fspath(f) if isinstance(f, (str, os.PathLike)) else getattr(f, "name", f)
-            raise RuntimeError(f"torch.load: {name!r} is a zip archive but not a PyTorch checkpoint "
+            raise RuntimeError(f"torch.load: {_name(f)} is a zip archive but not a PyTorch checkpoint "
                                f"this can read ({type(err).__name__}: {err})") from None
     payload, arrays = _read(f)
     return _Unpickler(io.BytesIO(payload), arrays, bool(weights_only), restore, **pickle_load_args).load()

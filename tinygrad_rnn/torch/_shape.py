@@ -72,7 +72,9 @@ class ShapeMethods:
         """view(other.size())."""
         return self.view(other.shape)
 
-    reshape_as = view_as
+    def reshape_as(self, other):
+        """reshape(other.size()): a copy when the strides do not allow a view, as reshape."""
+        return self.reshape(other.shape)
 
     def contiguous(self, memory_format=None):
         """self if its memory is laid out row by row, else such a copy (after t(), permute, expand, ...)."""

@@ -6,8 +6,8 @@ What differs from the core Tensor is the surface: dtypes of every kind (integer 
 targets and never need gradients), `dim=`/`keepdim=`, `size()`, `view`, in-place methods ending in `_`,
 and `.data` / `.grad` as Tensors (the engine keeps the arrays in the slots `_data` / `_grad`).
 The methods live in mixins by theme: _math.py (arithmetic, promotion, comparisons), _elementwise.py,
-_shape.py, _reduce.py, _convert.py and _inplace.py; _autograd.py has grad_fn, backward() and the rules
-for .data, .grad and in-place writes; _format.py prints as PyTorch does.
+_shape.py, _reduce.py, _select.py, _convert.py and _inplace.py; _autograd.py has grad_fn, backward() and
+the rules for .data, .grad and in-place writes; _format.py prints as PyTorch does.
 """
 import numpy as np
 
@@ -15,7 +15,9 @@ from .. import tensor as core
 from . import _dtype
 from ._autograd import backward, checked_data, checked_grad, checked_requires_grad, grad_fn_of, retained
 from ._convert import ConvertMethods
+from ._device import device as torch_device
 from ._elementwise import ElementwiseMethods
+from ._format import tensor_repr
 from ._inplace import InPlaceMethods
 from ._math import MathMethods, as_operand
 from ._reduce import ReduceMethods
@@ -83,8 +85,7 @@ class Tensor(InPlaceMethods, SelectMethods, ReduceMethods, ShapeMethods, Convert
     @property
     def device(self):
         """Always the CPU."""
-        from ._device import device
-        return device("cpu")
+        return torch_device("cpu")
 
     is_cuda = False
     is_sparse = False
@@ -127,7 +128,6 @@ class Tensor(InPlaceMethods, SelectMethods, ReduceMethods, ShapeMethods, Convert
         return self
 
     def __repr__(self) -> str:
-        from ._format import tensor_repr
         return tensor_repr(self)
 
     def __format__(self, spec: str) -> str:

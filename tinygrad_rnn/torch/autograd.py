@@ -3,8 +3,8 @@ wrapper, and the grad-mode switches, over the engine's one reverse sweep."""
 import numpy as np
 
 from ..autograd import run_backward
-from . import _autograd
 from ..gradcheck import grads_kept
+from . import _autograd
 from ._grad_mode import enable_grad, no_grad, set_grad_enabled
 from ._math import as_operand, leaf_like
 from ._tensor import Tensor

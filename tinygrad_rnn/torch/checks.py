@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 
+from ..checks import is_int
 from . import _dtype
 
 
@@ -15,7 +16,7 @@ def check_float_op(ok: bool, message: str) -> None:
 
 def check_dim(dim, ndim: int, fn: str) -> int:
     """A dimension index in [-ndim, ndim) as a non-negative int (a 0-d tensor accepts 0 and -1)."""
-    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+    if not is_int(dim):
         raise TypeError(f"{fn}(): argument 'dim' must be int, not {type(dim).__name__}")
     n = max(ndim, 1)
     if not -n <= dim < n:
@@ -43,7 +44,7 @@ def shape_of(sizes, fn: str) -> tuple:
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = tuple(sizes[0])
     for s in sizes:
-        if isinstance(s, bool) or not isinstance(s, (int, np.integer)):
+        if not is_int(s):
             raise TypeError(f"{fn}(): sizes must be ints, got {s!r} in {tuple(sizes)}")
     return tuple(int(s) for s in sizes)
 
@@ -77,13 +78,18 @@ def numpy_names(method):
     return with_numpy_names
 
 
-def reduce_dims(t, dim, keepdim, numpy_names: dict, fn: str):
-    """(axes, keepdim) of a reduction; numpy's spellings axis= and keepdims= are accepted, as PyTorch does."""
-    unknown = set(numpy_names) - {"axis", "keepdims"}
+def numpy_spellings(dim, keepdim, names: dict, fn: str) -> tuple:
+    """(dim, keepdim) with numpy's spellings axis= and keepdims= read from a method's other keywords
+    `names`, as PyTorch accepts them (sum, mean and prod, which also take dtype=, read them this way)."""
+    unknown = set(names) - {"axis", "keepdims"}
     if unknown:
         raise TypeError(f"{fn}() got an unexpected keyword argument {sorted(unknown)[0]!r}")
-    dim = numpy_names.get("axis", dim)
-    keepdim = bool(numpy_names.get("keepdims", keepdim))
+    return names.get("axis", dim), names.get("keepdims", keepdim)
+
+
+def reduce_dims(t, dim, keepdim, fn: str):
+    """(axes, keepdim) of a reduction over `dim` (an int, a tuple of them, or None for all)."""
+    keepdim = bool(keepdim)
     ndim = t._data.ndim
     if dim is None:
         return tuple(range(ndim)), keepdim

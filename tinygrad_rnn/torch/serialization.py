@@ -5,10 +5,10 @@ makes or fills an object checked. A file may name only: the rebuild functions be
 dtypes, device, Size, OrderedDict, plain-data builtins (set, frozenset, slice, complex, range, bytearray),
 the core's cells (held by the recurrent layers); with weights_only=False also subclasses of the core Module
 and Tensor (made without __init__, then given their attributes) and nn.functional's functions (referenced,
-never called); and what add_safe_globals / safe_globals allow-listed (callable, as in PyTorch). Anything
+never called: except in PyTorch's own zip format, whose reader, _torch_format, only resolves names through
+this find_class); and what add_safe_globals / safe_globals allow-listed (callable, as in PyTorch). Anything
 else (os.system, builtins.eval, ...) raises pickle.UnpicklingError before it runs, even with weights_only=False.
-A module is imported only if it is this library or the user's own file (next to the script).
-"""
+A module is imported only if it is this library or the user's own file (next to the script)."""
 import _compat_pickle
 import ast
 import collections

@@ -1,17 +1,15 @@
 """Checks of torch.nn's arguments (modules, layers and functions), raising PyTorch's errors with PyTorch's
 messages; the recurrent layers' checks are in rnn_checks.py, the losses' in loss_checks.py."""
+import operator
+
 import numpy as np
 
 from ...tensor import Tensor as CoreTensor
 from .. import _dtype
 
-_SCALAR = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "uint8": "Byte",
-           "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool"}
-
-
 def scalar_name(t) -> str:
     """PyTorch's name of a tensor's scalar type, as its C++ messages say it: Float, Double, Long, ..."""
-    return _SCALAR[np.dtype(t.dtype).name]
+    return _dtype.scalar_name(_dtype.as_dtype(t.dtype))
 
 
 def typename(obj) -> str:
@@ -76,7 +74,8 @@ def check_mode(mode) -> bool:
 
 
 def check_index(index, length: int) -> int:
-    """An index into a Sequential or ModuleList, made non-negative."""
+    """An index (an int, or anything with __index__) into a Sequential or ModuleList, made non-negative."""
+    index = operator.index(index)
     if not -length <= index < length:
         raise IndexError(f"index {index} is out of range")
     return index % length

@@ -1,7 +1,6 @@
 """torch.nn's containers: Sequential, ModuleList and ModuleDict, with PyTorch's indexing, editing and
 repr. Their modules are attributes named "0", "1", ... (or by key), so parameters are named as in PyTorch."""
 import itertools
-import operator
 from collections import OrderedDict
 
 from ... import nn as core
@@ -25,7 +24,7 @@ def _renumber(container, modules) -> None:
 def _indexed(container, index):
     """The module at an int index (negative counts from the end), or the modules of a slice as a list."""
     modules = [m for _, m in _entries(container)]
-    return modules[index] if isinstance(index, slice) else modules[check_index(operator.index(index), len(modules))]
+    return modules[index] if isinstance(index, slice) else modules[check_index(index, len(modules))]
 
 
 class _Numbered:
@@ -40,7 +39,7 @@ class _Numbered:
 
     def __delitem__(self, index) -> None:
         modules = list(self)
-        del modules[index if isinstance(index, slice) else check_index(operator.index(index), len(modules))]
+        del modules[index if isinstance(index, slice) else check_index(index, len(modules))]
         _renumber(self, modules)
 
     def pop(self, index: int):
@@ -83,7 +82,7 @@ class Sequential(_Numbered, core.Sequential, Module):
         return _indexed(self, index)
 
     def __setitem__(self, index: int, module) -> None:
-        setattr(self, _entries(self)[check_index(operator.index(index), len(self))][0], module)
+        setattr(self, _entries(self)[check_index(index, len(self))][0], module)
 
     def __add__(self, other):
         if not isinstance(other, Sequential):
@@ -102,7 +101,7 @@ class ModuleList(_Numbered, Module):
         return ModuleList(_indexed(self, index)) if isinstance(index, slice) else _indexed(self, index)
 
     def __setitem__(self, index: int, module) -> None:
-        self.add_module(str(check_index(operator.index(index), len(self))), module)
+        self.add_module(str(check_index(index, len(self))), module)
 
     def __iadd__(self, modules) -> "ModuleList":
         return self.extend(modules)

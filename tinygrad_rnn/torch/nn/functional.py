@@ -68,7 +68,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type: float =
 
 
 def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False):
-    """Zero each entry with probability p and scale the rest by 1 / (1 - p) (in training only)."""
+    """Zero each entry with probability p and scale the rest by 1 / (1 - p) (in training only); always a
+    new tensor (inplace=True does not write into `input`)."""
     return as_tensor_node(core_F.dropout(input, check_probability(p), training))
 
 

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 
+from .._factories import randn
 from .._grad_mode import no_grad
 
 _GAINS = {"linear": 1, "conv1d": 1, "conv2d": 1, "conv3d": 1, "conv_transpose1d": 1, "conv_transpose2d": 1,
@@ -127,7 +128,6 @@ def orthogonal_(tensor, gain: float = 1.0, generator=None):
     if tensor.numel() == 0:
         return tensor
     rows, cols = tensor.shape[0], tensor.numel() // tensor.shape[0]
-    from .._factories import randn
     flat = randn(max(rows, cols), min(rows, cols), generator=generator, dtype="float64")._data
     q, r = np.linalg.qr(flat)
     q = q * np.sign(np.diag(r))

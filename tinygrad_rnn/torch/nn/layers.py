@@ -16,6 +16,7 @@ from . import functional as F
 from .checks import check_embedding_weight, check_padding_idx, check_probability
 from .module import Module
 from .rnn_checks import check_cell_input, check_layer, check_layer_input
+from .utils.rnn import PackedSequence, packed_to_padded, padded_to_packed
 
 
 def _finish(module, device, dtype) -> None:
@@ -98,7 +99,6 @@ class _Recurrent(Module):
     arguments, and PackedSequence input and output."""
 
     def _recurrent_forward(self, core_forward, input, hx):
-        from .utils.rnn import PackedSequence, packed_to_padded, padded_to_packed
         if isinstance(input, PackedSequence):
             padded, lengths, _ = packed_to_padded(input, self.batch_first)
             out, state = core_forward(self, padded, hx, lengths=lengths)

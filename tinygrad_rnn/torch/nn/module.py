@@ -189,9 +189,9 @@ class Module(StateMethods, core.Module):
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Drop (or zero) every parameter's gradient."""
         for p in self.parameters():
-            if set_to_none or p._grad is None:
+            if set_to_none:
                 p._grad = None
-            else:
+            elif p._grad is not None:
                 p._grad[...] = 0
 
     def __repr__(self) -> str:

@@ -4,6 +4,7 @@ import numpy as np
 
 from ....nn import utils as core_utils
 from ... import _dtype
+from ..._factories import cat
 from ..._tensor import wrap
 from . import rnn
 
@@ -28,7 +29,6 @@ def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
 
 def parameters_to_vector(parameters):
     """All parameters joined into one 1-D tensor."""
-    from ..._factories import cat
     return cat([p.reshape(-1) for p in parameters])
 
 
