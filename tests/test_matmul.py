@@ -43,6 +43,30 @@ def test_linear_matches_numpy_and_central_differences(x_shape):
     check_float32(LINEAR, [x_shape, (5, 3), (5,)], seed=4)
 
 
+@pytest.mark.parametrize("x_shape", [(3,), (2, 3), (4, 2, 3), (1, 3)])
+def test_linear_with_a_bias_of_the_outputs_shape(x_shape):
+    """One bias row per row of x (a recurrent cell's input part): forward x W^T + b, gradients by central
+    differences, in float32 too."""
+    out_shape = x_shape[:-1] + (5,)
+    check_op(LINEAR, [x_shape, (5, 3), out_shape], seed=7)
+    check_float32(LINEAR, [x_shape, (5, 3), out_shape], seed=7)
+
+
+def test_a_full_shape_bias_gets_the_outputs_gradient_itself():
+    """db = g: no sum over rows, and no copy for a non-leaf bias (it shares the output's gradient, as an
+    `add` would give it)."""
+    rng = np.random.default_rng(8)
+    h, w = (tr.Tensor(rng.standard_normal(s), requires_grad=True) for s in [(2, 3), (5, 3)])
+    x_proj = tr.Tensor(rng.standard_normal((2, 5)), requires_grad=True) * 1.0
+    out = linear(h, w, x_proj)
+    seed = rng.standard_normal((2, 5))
+    out.backward(seed)
+    np.testing.assert_array_equal(x_proj.grad, seed)
+    assert x_proj.grad is out.grad
+    composed = x_proj + linear(h, w)
+    np.testing.assert_array_equal(out.data, composed.data)        # the same sum, in the same order
+
+
 def test_linear_is_one_node_with_the_composed_gradients():
     rng = np.random.default_rng(6)
     x, w, b = (tr.Tensor(rng.standard_normal(s), requires_grad=True) for s in [(4, 2, 3), (5, 3), (5,)])
@@ -82,5 +106,5 @@ def test_error_messages():
         linear(a, tr.Tensor(np.ones(3)))
     with pytest.raises(ValueError, match=r"linear: x must have shape \(\.\.\., 5\) to match weight \(4, 5\)"):
         linear(a, tr.Tensor(np.ones((4, 5))))
-    with pytest.raises(ValueError, match=r"linear: bias must have shape \(4,\) \(out_features,\), got \(3,\)"):
+    with pytest.raises(ValueError, match=r"linear: bias must have shape \(4,\) \(out_features,\) or the output's shape \(2, 4\), got \(3,\)"):
         linear(a, tr.Tensor(np.ones((4, 3))), tr.Tensor(np.ones(3)))

@@ -77,10 +77,13 @@ class ProductGrad(Deferred):
 
 def linear(x, weight, bias=None):
     """out = x W^T + b for x (..., in), weight W (out, in), bias b (out,) or None; out is (..., out).
+    The bias may also have out's own shape, one bias row per row of x (what torch.addmm allows): a
+    recurrent cell adds its input part that way, `linear(h, W_hh, x_proj)` = x_proj + h W_hh^T in one node.
 
     One node. With the leading axes of x and g (the gradient of out) flattened into rows:
-    dx = g W, dW = g^T x (the sum over rows of each row's outer product), db = g summed over rows.
-    dW is handed back as a ProductGrad, so that the engine can sum a shared weight's T products as one.
+    dx = g W, dW = g^T x (the sum over rows of each row's outer product), db = g summed over rows
+    (a full-shape bias: g itself). dW is handed back as a ProductGrad, so that the engine can sum a
+    shared weight's T products as one.
     """
     parents = (x, weight) if bias is None else (x, weight, bias)
     check_linear(parents)
@@ -88,22 +91,26 @@ def linear(x, weight, bias=None):
     n_out, n_in = w.shape
     rows_x = a if a.ndim == 2 else a.reshape(-1, n_in)      # (N, in): the leading axes as rows
     out = np.dot(rows_x, w.T)                                # a 2-D product: BLAS
+    if a.ndim != 2:
+        out = out.reshape(a.shape[:-1] + (n_out,))
+    bias_shape = None if bias is None else bias._data.shape
     if bias is not None:
         b = bias._data
         out = np.add(out, b, out=out if out.dtype == b.dtype else None)       # numpy's dtype promotion
-    if a.ndim != 2:
-        out = out.reshape(a.shape[:-1] + (n_out,))
     needs = tuple(p.requires_grad for p in parents)
-    return x._child(out, parents, _linear_backward, "linear", (w, rows_x, a.shape, needs))
+    return x._child(out, parents, _linear_backward, "linear", (w, rows_x, a.shape, bias_shape, needs))
 
 
-def _linear_backward(w, rows_x, x_shape: tuple, needs: tuple, g) -> tuple:
+def _linear_backward(w, rows_x, x_shape: tuple, bias_shape: tuple | None, needs: tuple, g) -> tuple:
     """linear's local backward, rows being g with its leading axes flattened: dx = g W, dW = g^T x (a
-    ProductGrad), db = g summed over rows. (Its inputs are kept in `saved`, not a closure: see Node.)"""
+    ProductGrad), db = g summed over rows (g itself for a full-shape bias). (Its inputs are kept in
+    `saved`, not a closure: see Node.)"""
     rows = g if g.ndim == 2 else g.reshape(-1, w.shape[0])
     grads = (np.dot(rows, w).reshape(x_shape) if needs[0] else None,
              ProductGrad(rows, rows_x) if needs[1] else None)
-    return grads if len(needs) == 2 else grads + (rows.sum(axis=0) if needs[2] else None,)
+    if bias_shape is None:
+        return grads
+    return grads + ((g if g.shape == bias_shape else rows.sum(axis=0)) if needs[2] else None,)
 
 
 def _stacked_product(group: list) -> np.ndarray:

@@ -67,7 +67,7 @@ class LSTMCell(RecurrentCell):
     def step(self, x_proj: Tensor, state: tuple) -> tuple:
         """(h, c) from x_proj = W_ih x + b_ih + b_hh (..., G*H) and state (h_prev, c_prev)."""
         h_prev, c_prev = state
-        a = x_proj + linear(h_prev, self.weight_hh)                           # (..., G*H)
+        a = linear(h_prev, self.weight_hh, x_proj)      # x_proj + h_prev W_hh^T (..., G*H), one node
         if self.variant == "standard":
             a_i, a_f, a_g, a_o = self.split_gates(a)
             i = a_i.sigmoid()

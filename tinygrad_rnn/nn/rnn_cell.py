@@ -29,7 +29,7 @@ class RNNCell(RecurrentCell):
 
     def step(self, x_proj: Tensor, h_prev: Tensor) -> Tensor:
         """h from x_proj = W_ih x + b_ih + b_hh (..., H) and h_prev (..., H)."""
-        a = x_proj + linear(h_prev, self.weight_hh)
+        a = linear(h_prev, self.weight_hh, x_proj)      # x_proj + h_prev W_hh^T (..., H), one node
         h = a.tanh() if self.nonlinearity == "tanh" else a.relu()
         return h
 
