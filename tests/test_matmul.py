@@ -43,13 +43,15 @@ def test_linear_matches_numpy_and_central_differences(x_shape):
     check_float32(LINEAR, [x_shape, (5, 3), (5,)], seed=4)
 
 
-@pytest.mark.parametrize("x_shape", [(3,), (2, 3), (4, 2, 3), (1, 3)])
-def test_linear_with_a_bias_of_the_outputs_shape(x_shape):
-    """One bias row per row of x (a recurrent cell's input part): forward x W^T + b, gradients by central
+@pytest.mark.parametrize("x_shape, bias_shape", [((3,), (5,)), ((2, 3), (2, 5)), ((4, 2, 3), (4, 2, 5)), ((1, 3), (1, 5)),
+                                                 ((2, 3), ()), ((2, 3), (1, 5)), ((2, 3), (2, 1)), ((4, 2, 3), (2, 5)),
+                                                 ((4, 2, 3), (4, 1, 1))])
+def test_linear_with_a_bias_that_broadcasts(x_shape, bias_shape):
+    """A bias of out's own shape (one row per row of x: a recurrent cell's input part) or any shape that
+    broadcasts to it: forward x W^T + b, gradients (summed back to the bias's shape) by central
     differences, in float32 too."""
-    out_shape = x_shape[:-1] + (5,)
-    check_op(LINEAR, [x_shape, (5, 3), out_shape], seed=7)
-    check_float32(LINEAR, [x_shape, (5, 3), out_shape], seed=7)
+    check_op(LINEAR, [x_shape, (5, 3), bias_shape], seed=7)
+    check_float32(LINEAR, [x_shape, (5, 3), bias_shape], seed=7)
 
 
 def test_a_full_shape_bias_gets_the_outputs_gradient_itself():
@@ -106,5 +108,8 @@ def test_error_messages():
         linear(a, tr.Tensor(np.ones(3)))
     with pytest.raises(ValueError, match=r"linear: x must have shape \(\.\.\., 5\) to match weight \(4, 5\)"):
         linear(a, tr.Tensor(np.ones((4, 5))))
-    with pytest.raises(ValueError, match=r"linear: bias must have shape \(4,\) \(out_features,\) or the output's shape \(2, 4\), got \(3,\)"):
+    with pytest.raises(ValueError, match=r"linear: bias must have shape \(4,\) \(out_features,\) or another shape "
+                                         r"that broadcasts to the output's \(2, 4\), got \(3,\)"):
         linear(a, tr.Tensor(np.ones((4, 3))), tr.Tensor(np.ones(3)))
+    with pytest.raises(ValueError, match=r"broadcasts to the output's \(2, 4\), got \(3, 2, 4\)"):
+        linear(a, tr.Tensor(np.ones((4, 3))), tr.Tensor(np.ones((3, 2, 4))))      # it would grow the output

@@ -228,6 +228,29 @@ def test_loss_edge_cases_match_pytorch(case):
     check(EDGE_CASES[case](), EDGES[case])
 
 
+def test_linear_takes_pytorchs_documented_weight_and_bias_shapes():
+    """F.linear's documented shapes: weight (out, in) or (in,), bias (out,) or () (and any bias that
+    broadcasts to the output, as PyTorch adds it). Values by hand: small integers."""
+    x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    w = torch.tensor([1.0, 0.0, -1.0], requires_grad=True)
+    b = torch.tensor(0.5, requires_grad=True)
+    out = F.linear(x, w, b)                                   # (in,) weight: x @ w + b, shape (2,)
+    np.testing.assert_array_equal(out.detach().numpy(), [-1.5, -1.5])
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[1.0, 0.0, -1.0]] * 2)
+    np.testing.assert_array_equal(w.grad.numpy(), [5.0, 7.0, 9.0])
+    assert b.grad.item() == 2.0 and b.grad.shape == ()
+    W = torch.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    scalar_bias = torch.tensor(10.0, requires_grad=True)
+    out = F.linear(x, W, scalar_bias)                         # () bias: added to every entry
+    np.testing.assert_array_equal(out.detach().numpy(), [[11.0, 12.0], [14.0, 15.0]])
+    out.sum().backward()
+    assert scalar_bias.grad.item() == 4.0
+    assert F.linear(torch.tensor([1.0, 2.0, 3.0]), w).item() == -2.0       # 1-D input and weight: a dot
+    with pytest.raises(RuntimeError, match=re.escape("size mismatch, got input (2), mat (2x4), vec (3)")):
+        F.linear(torch.ones(2, 4), w)
+
+
 def test_embedding_padding_row_starts_at_zero_and_gets_no_gradient():
     emb = nn.Embedding(5, 3, padding_idx=2)
     np.testing.assert_array_equal(emb.weight[2].detach().numpy(), 0)

@@ -77,13 +77,14 @@ class ProductGrad(Deferred):
 
 def linear(x, weight, bias=None):
     """out = x W^T + b for x (..., in), weight W (out, in), bias b (out,) or None; out is (..., out).
-    The bias may also have out's own shape, one bias row per row of x (what torch.addmm allows): a
-    recurrent cell adds its input part that way, `linear(h, W_hh, x_proj)` = x_proj + h W_hh^T in one node.
+    A bias of any shape that broadcasts to out's is added as numpy adds it (PyTorch's linear does the
+    same): a recurrent cell adds its input part that way, `linear(h, W_hh, x_proj)` = x_proj + h W_hh^T
+    as one node.
 
     One node. With the leading axes of x and g (the gradient of out) flattened into rows:
-    dx = g W, dW = g^T x (the sum over rows of each row's outer product), db = g summed over rows
-    (a full-shape bias: g itself). dW is handed back as a ProductGrad, so that the engine can sum a
-    shared weight's T products as one.
+    dx = g W, dW = g^T x (the sum over rows of each row's outer product), db = g summed back to b's
+    shape (over the rows for b (out,); g itself for a bias of out's shape). dW is handed back as a
+    ProductGrad, so that the engine can sum a shared weight's T products as one.
     """
     parents = (x, weight) if bias is None else (x, weight, bias)
     check_linear(parents)
@@ -103,14 +104,12 @@ def linear(x, weight, bias=None):
 
 def _linear_backward(w, rows_x, x_shape: tuple, bias_shape: tuple | None, needs: tuple, g) -> tuple:
     """linear's local backward, rows being g with its leading axes flattened: dx = g W, dW = g^T x (a
-    ProductGrad), db = g summed over rows (g itself for a full-shape bias). (Its inputs are kept in
-    `saved`, not a closure: see Node.)"""
+    ProductGrad), db = g summed back to the bias's shape. (Its inputs are kept in `saved`, not a
+    closure: see Node.)"""
     rows = g if g.ndim == 2 else g.reshape(-1, w.shape[0])
     grads = (np.dot(rows, w).reshape(x_shape) if needs[0] else None,
              ProductGrad(rows, rows_x) if needs[1] else None)
-    if bias_shape is None:
-        return grads
-    return grads + ((g if g.shape == bias_shape else rows.sum(axis=0)) if needs[2] else None,)
+    return grads if bias_shape is None else grads + (unbroadcast(g, bias_shape) if needs[2] else None,)
 
 
 def _stacked_product(group: list) -> np.ndarray:

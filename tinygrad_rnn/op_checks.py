@@ -90,7 +90,7 @@ def check_matmul(a: np.ndarray, b: np.ndarray) -> None:
 
 
 def check_linear(parents: tuple) -> None:
-    """linear(x, weight, bias): Tensors x (..., in), weight (out, in) and bias (out,), (..., out) or None."""
+    """linear(x, weight, bias): Tensors x (..., in), weight (out, in) and bias None or broadcasting to (..., out)."""
     for arg, value in zip(("x", "weight", "bias"), parents):
         if not (is_node(value) and isinstance(value._data, np.ndarray)):
             raise TypeError(f"linear: {arg} must be a Tensor, got {type(value).__name__}")
@@ -101,9 +101,10 @@ def check_linear(parents: tuple) -> None:
     if a.ndim == 0 or a.shape[-1] != n_in:
         raise ValueError(f"linear: x must have shape (..., {n_in}) to match weight {w.shape} "
                          f"(out_features, in_features), got {a.shape}")
-    if len(parents) == 3 and parents[2]._data.shape not in ((n_out,), a.shape[:-1] + (n_out,)):
-        raise ValueError(f"linear: bias must have shape {(n_out,)} (out_features,) or the output's shape "
-                         f"{a.shape[:-1] + (n_out,)}, got {parents[2]._data.shape}")
+    out, bias = a.shape[:-1] + (n_out,), parents[2]._data.shape if len(parents) == 3 else ()
+    if len(bias) > len(out) or any(b not in (1, o) for b, o in zip(bias[::-1], out[::-1])):
+        raise ValueError(f"linear: bias must have shape {(n_out,)} (out_features,) or another shape that "
+                         f"broadcasts to the output's {out}, got {bias}")
 
 
 def check_joinable(tensors: list, axis, op: str) -> int:

@@ -83,12 +83,13 @@ def check_index(index, length: int) -> int:
 
 # ---------------------------------------------------------------- layers and functions
 def check_linear(input, weight) -> None:
-    """linear(input, weight): a Tensor of at least 1 dimension, of weight's dtype, whose last size is in_features."""
+    """linear(input, weight): a Tensor of at least 1 dimension, of weight's dtype, whose last size is in_features
+    (a 1-D weight's size is checked by the matmul it makes, in PyTorch's words)."""
     if not isinstance(input, CoreTensor):
         raise TypeError(f"linear(): argument 'input' (position 1) must be Tensor, not {typename(input)}")
     if input.dim() == 0:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are 0D and {weight.dim()}D")
-    if input.shape[-1] != weight.shape[-1]:
+    if weight.ndim != 1 and input.shape[-1] != weight.shape[-1]:
         rows = int(np.prod(input.shape[:-1], dtype=np.int64))
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and "
                            f"{weight.shape[-1]}x{weight.shape[0]})")

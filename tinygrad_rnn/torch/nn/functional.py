@@ -48,8 +48,13 @@ def relu(input, inplace: bool = False):
 
 
 def linear(input, weight, bias=None):
-    """input @ weight^T + bias, for input (..., in_features) and weight (out_features, in_features)."""
+    """input @ weight^T + bias, for input (..., in_features) and weight (out_features, in_features); a
+    weight (in_features,) gives input @ weight, of shape (...). The bias is (out_features,), () or any
+    shape that broadcasts to the output's."""
     check_linear(input, weight)
+    if weight.dim() == 1:
+        out = input @ weight
+        return out if bias is None else out + bias
     return as_tensor_node(_linear(input, weight, bias))
 
 
