@@ -7,7 +7,7 @@ reference (benchmarks/_numpy_refs.py) is the same model with the same weights, c
 engine's state_dict, written by hand in numpy. Two engine contenders, timed in the same process and
 the same interleaved rounds as the reference:
 
-- "engine, composed": tr.nn.LSTM as it comes, each time step built from Tensor ops (16 nodes),
+- "engine, composed": tr.nn.LSTM as it comes, each time step built from Tensor ops (15 nodes),
   the drawable layer. The goals are judged on it.
 - "engine, fused": tr.nn.LSTM(..., fused=True), each time step one graph node with a hand-written
   backward (tinygrad_rnn/nn/fused.py): the opt-in fast path, printed next to the goal for comparison.

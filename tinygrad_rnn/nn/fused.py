@@ -1,6 +1,6 @@
 """Fused cell steps: one graph node per time step, with a hand-written local backward (opt-in).
 
-The cells in rnn_cell.py, lstm_cell.py and gru_cell.py build each step from Tensor ops, 16
+The cells in rnn_cell.py, lstm_cell.py and gru_cell.py build each step from Tensor ops, 15
 nodes for an LSTM step, and backpropagation through time falls out of the generic backward(). That
 composed path is the lesson and the drawing, and it stays the default. Fusing trades it for speed:
 `fused_step(cell, x_proj, state)` computes exactly the same function as `cell.step(x_proj, state)`

@@ -2,7 +2,7 @@
 
 A Tensor op reads `matmul / (4, 8)`, a named one `i / sigmoid (2, 4)` (a gate, a state); a parameter
 reads its module path and shape; a Value is a micrograd-style record `name | data 0.5000 | grad
--0.2500`; a collapsed step reads `LSTM · 16 ops / t = 3`, the collapsed loss `loss · 10 ops / 1.65`.
+-0.2500`; a collapsed step reads `LSTM · 15 ops / t = 3`, the collapsed loss `loss · 10 ops / 1.65`.
 Gradient norms are added when the drawing shows gradients. key_legend() is the caption: a key to
 the node and arrow styles, and the gradient scale.
 """
@@ -91,8 +91,8 @@ def value_record(node, fill: str, font: str) -> str:
 
 
 def cell_label(kind: str, t: int | None, ops: int, norm: float | None, opts: Options, font: str) -> str:
-    """Label of a collapsed step (cell detail, t given: 'LSTM · 16 ops / t = 3') or of a folded group
-    (rolled detail, t None: 'LSTM layer 0 / 16 ops per step')."""
+    """Label of a collapsed step (cell detail, t given: 'LSTM · 15 ops / t = 3') or of a folded group
+    (rolled detail, t None: 'LSTM layer 0 / 15 ops per step')."""
     if t is None:
         return html([kind, f"{ops} ops per step"], font)
     label = html([kind, f"t = {t}", grad_text(norm) if opts.show_grad else ""], font)
