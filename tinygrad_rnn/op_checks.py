@@ -101,10 +101,17 @@ def check_linear(parents: tuple) -> None:
     if a.ndim == 0 or a.shape[-1] != n_in:
         raise ValueError(f"linear: x must have shape (..., {n_in}) to match weight {w.shape} "
                          f"(out_features, in_features), got {a.shape}")
-    out, bias = a.shape[:-1] + (n_out,), parents[2]._data.shape if len(parents) == 3 else ()
-    if len(bias) > len(out) or any(b not in (1, o) for b, o in zip(bias[::-1], out[::-1])):
+    if len(parents) == 2:
+        return
+    out, bias = a.shape[:-1] + (n_out,), parents[2]._data.shape
+    if bias not in (out, (n_out,)) and not broadcasts_to(bias, out):      # fast path: the two common shapes
         raise ValueError(f"linear: bias must have shape {(n_out,)} (out_features,) or another shape that "
                          f"broadcasts to the output's {out}, got {bias}")
+
+
+def broadcasts_to(shape: tuple, target: tuple) -> bool:
+    """Whether numpy broadcasts an array of `shape` to `target` without growing `target`."""
+    return len(shape) <= len(target) and all(n in (1, m) for n, m in zip(shape[::-1], target[::-1]))
 
 
 def check_joinable(tensors: list, axis, op: str) -> int:
