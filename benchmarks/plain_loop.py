@@ -7,7 +7,9 @@ Python's cyclic garbage collector, kept busy by the graph's tracked objects. Her
 runs in its own process (this file with --child; the child side is _plain_contenders.py), BLAS pinned
 to one thread in its environment before numpy loads, the collector at its defaults. A child builds its
 model once, warms up, times N steps in a plain `for` loop and prints one JSON line; the parent prints
-the tables. Sections (--only NAME):
+the tables. Each measurement is taken in --processes fresh processes (3 by default, in rounds: every
+measurement once, then again) and the median of each figure is reported: a fresh process's heap layout
+alone moves a step's time by a few percent. Sections (--only NAME):
 
 - lstm, gru: lstm_step.py's float32 training step (layer, Linear head on every step, mean cross-entropy
   over all T*B outputs, backward, SGD) at S, M, L = (B, H, T, I) (1, 100, 25, 65), (32, 128, 50, 64),
@@ -21,7 +23,7 @@ the tables. Sections (--only NAME):
 - crowd: the S LSTM step in a child that first creates ~180,000 tracked objects (a heavy import).
 Then issue 14's goals, met or not, with the measured figure.
 
-    .venv/bin/python benchmarks/plain_loop.py [--quick] [--only lstm|gru|long|chain|crowd] [--jobs N]
+    .venv/bin/python benchmarks/plain_loop.py [--quick] [--only lstm|gru|long|chain|crowd] [--jobs N] [--processes N]
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ import argparse
 import json
 from concurrent.futures import ThreadPoolExecutor
 import os
+import statistics
 import subprocess
 import sys
 
@@ -62,10 +65,20 @@ def child(kind: str, **options) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def children(specs: list, jobs: int) -> list:
-    """child(kind, **options) for each (kind, options) in `specs`, in order, `jobs` children at a time."""
+def children(specs: list, jobs: int, processes: int = 1) -> list:
+    """child(kind, **options) for each (kind, options) in `specs`, `jobs` children at a time, each spec in
+    `processes` fresh processes (in rounds: every spec once, then again) and its runs combined."""
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(lambda spec: child(spec[0], **spec[1]), specs))
+        runs = list(pool.map(lambda spec: child(spec[0], **spec[1]), specs * processes))
+    return [combine(runs[i::len(specs)]) for i in range(len(specs))]
+
+
+def combine(runs: list) -> dict:
+    """One result from the same measurement taken in several processes: the median of each number (the
+    lower middle one for an even count: always a measured value), the first run's other fields. A fresh
+    process's heap layout alone moves a step's time by a few percent."""
+    return {key: statistics.median_low(run[key] for run in runs) if type(value) in (int, float) else value
+            for key, value in runs[0].items()}
 
 
 def ratio(value: float, base: float) -> float:
@@ -94,11 +107,11 @@ def print_metric_table(title: str, rows: list, metric: str, fmt, floor: float = 
     print()
 
 
-def training(layer: str, sizes: dict, keys: list, jobs: int) -> dict:
-    """Every contender at every size in its own process; print the three tables; {size: {column: result}}."""
+def training(layer: str, sizes: dict, keys: list, jobs: int, processes: int) -> dict:
+    """Every contender at every size in its own processes; print the three tables; {size: {column: result}}."""
     specs = [("train", dict(layer=layer, contender=key, size=size, steps=steps, warmup=warmup))
              for size, steps, warmup in sizes.values() for key in keys]
-    found = iter(children(specs, jobs))
+    found = iter(children(specs, jobs, processes))
     results = {label: {CONTENDERS[key]: next(found) for key in keys} for label in sizes}
     rows = [(f"{label}: B={s[0]}, H={s[1]}, T={s[2]}, I={s[3]}", results[label])
             for label, (s, _, _) in sizes.items()]
@@ -116,10 +129,10 @@ def training(layer: str, sizes: dict, keys: list, jobs: int) -> dict:
     return results
 
 
-def long_sequences(length: int, jobs: int) -> dict:
+def long_sequences(length: int, jobs: int, processes: int) -> dict:
     """The composed LSTM and GRU over one long sequence, collector on and off; print the table."""
     specs = [("long", dict(layer=layer, length=length, gc=gc)) for layer in ("LSTM", "GRU") for gc in ("on", "off")]
-    found = iter(children(specs, jobs))
+    found = iter(children(specs, jobs, processes))
     results = {layer: {gc: next(found) for gc in ("on", "off")} for layer in ("LSTM", "GRU")}
     print(f"### One forward + backward over T={length:,} steps (I=8, H=32, B=1, float64, composed layer)\n")
     print("| layer | collector on | collector off | on / off | collections, on (gen 0, 1, 2) |\n"
@@ -131,10 +144,10 @@ def long_sequences(length: int, jobs: int) -> dict:
     return results
 
 
-def value_chains(nodes: int, jobs: int) -> dict:
-    """Both Value chains with the collector on, each in its own process; print the table."""
+def value_chains(nodes: int, jobs: int, processes: int) -> dict:
+    """Both Value chains with the collector on, each in its own processes; print the table."""
     chains = ("tanh", "affine")
-    results = dict(zip(chains, children([("chain", dict(chain=c, nodes=nodes)) for c in chains], jobs)))
+    results = dict(zip(chains, children([("chain", dict(chain=c, nodes=nodes)) for c in chains], jobs, processes)))
     print(f"### Value chain, {nodes:,} op nodes, collector on (build + backward per node)\n")
     print("| chain | wall per node | CPU per node |\n|---|---:|---:|")
     for chain, r in results.items():
@@ -143,11 +156,11 @@ def value_chains(nodes: int, jobs: int) -> dict:
     return results
 
 
-def crowded(size: tuple, steps: int, warmup: int, jobs: int) -> dict:
+def crowded(size: tuple, steps: int, warmup: int, jobs: int, processes: int) -> dict:
     """The S LSTM step in a plain child and in one holding CROWD tracked objects; print the table."""
     step = dict(layer="LSTM", contender="composed", size=size, steps=steps, warmup=warmup)
     specs = [("train", step), ("train", dict(step, crowd=CROWD))]
-    results = dict(zip(("plain", "crowded"), children(specs, jobs)))
+    results = dict(zip(("plain", "crowded"), children(specs, jobs, processes)))
     plain, heavy = results["plain"], results["crowded"]
     print(f"### S LSTM step (composed) with {heavy['crowd']:,} other tracked objects in the process\n")
     print("| child | tracked objects before building | time per step | / plain |\n|---|---:|---:|---:|")
@@ -206,11 +219,12 @@ def print_goals(rows: list, quick: bool) -> None:
     print()
 
 
-def print_header(has_torch: bool) -> None:
+def print_header(has_torch: bool, processes: int) -> None:
     """The command, the clock and the machine (_common.print_header would name its own clock and rounds)."""
     command = [os.path.relpath(sys.executable), os.path.relpath(sys.argv[0]), *sys.argv[1:]]
     print("command: " + " ".join(command))
-    print("  clock: wall time (time.perf_counter) in each child, median step of a plain loop")
+    print("  clock: wall time (time.perf_counter) in each child, median step of a plain loop; each measurement "
+          f"in {processes} fresh process(es), taken in rounds, the median of each figure reported")
     for key, value in bench.machine_info().items():
         print(f"  {key}: {value}")
     print(f"  torch: {'present, cell-loop column included' if has_torch else 'absent, issue 14 bars used'}\n")
@@ -223,22 +237,24 @@ def main(argv: list | None = None) -> None:
     parser.add_argument("--only", choices=SECTIONS, help="run one section")
     parser.add_argument("--jobs", type=int, help="children at a time (default 1, 2 with --quick; more than "
                         "one makes them share the cores and the memory bus)")
+    parser.add_argument("--processes", type=int, help="fresh processes per measurement, their medians "
+                        "reported (default 3, 1 with --quick)")
     args = parser.parse_args(argv)
-    jobs = args.jobs or (2 if args.quick else 1)
+    jobs, processes = args.jobs or (2 if args.quick else 1), args.processes or (1 if args.quick else 3)
     sizes = QUICK_SIZES if args.quick else SIZES
     has_torch = subprocess.run([sys.executable, "-c", "import torch"], capture_output=True).returncode == 0
     keys = [k for k in CONTENDERS if k != "torch" or has_torch]
-    print_header(has_torch)
+    print_header(has_torch, processes)
     found = {}
     for section in [args.only] if args.only else SECTIONS:
         if section in ("lstm", "gru"):
-            found[section.upper()] = training(section.upper(), sizes, keys, jobs)
+            found[section.upper()] = training(section.upper(), sizes, keys, jobs, processes)
         elif section == "long":
-            found["long"] = long_sequences(QUICK_LONG_T if args.quick else LONG_T, jobs)
+            found["long"] = long_sequences(QUICK_LONG_T if args.quick else LONG_T, jobs, processes)
         elif section == "chain":
-            found["chain"] = value_chains(QUICK_CHAIN_NODES if args.quick else CHAIN_NODES, jobs)
+            found["chain"] = value_chains(QUICK_CHAIN_NODES if args.quick else CHAIN_NODES, jobs, processes)
         else:
-            found["crowd"] = crowded(*sizes["S"], jobs)
+            found["crowd"] = crowded(*sizes["S"], jobs, processes)
     print_goals(goals(found, has_torch), args.quick)
 
 

@@ -66,3 +66,19 @@ def test_a_child_prints_one_json_line_with_the_measurements():
     for key in ("wall", "cpu", "faults", "sys", "rss_before", "peak_rss", "extra_peak", "checked"):
         assert key in result
     assert result["checked"] is True and result["wall"] > 0 and result["peak_rss"] >= result["rss_before"]
+
+
+def test_runs_in_several_processes_are_combined_by_their_medians():
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        spec = importlib.util.spec_from_file_location("plain_loop_under_test", SCRIPT)
+        plain_loop = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(plain_loop)
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    runs = [{"wall": 0.030, "faults": 5.0, "tracked_objects": 900, "checked": True, "collections": [1, 2, 3]},
+            {"wall": 0.010, "faults": 9.0, "tracked_objects": 700, "checked": False, "collections": [4, 5, 6]},
+            {"wall": 0.020, "faults": 1.0, "tracked_objects": 800, "checked": True, "collections": [7, 8, 9]}]
+    assert plain_loop.combine(runs) == {"wall": 0.020, "faults": 5.0, "tracked_objects": 800, "checked": True,
+                                        "collections": [1, 2, 3]}
+    assert plain_loop.combine(runs[:2])["wall"] == 0.010          # an even count: the lower middle, a measured value
