@@ -249,6 +249,11 @@ def test_linear_takes_pytorchs_documented_weight_and_bias_shapes():
     assert F.linear(torch.tensor([1.0, 2.0, 3.0]), w).item() == -2.0       # 1-D input and weight: a dot
     with pytest.raises(RuntimeError, match=re.escape("size mismatch, got input (2), mat (2x4), vec (3)")):
         F.linear(torch.ones(2, 4), w)
+    with pytest.raises(TypeError, match=re.escape("linear(): argument 'weight' (position 2) must be Tensor, "
+                                                  "not numpy.ndarray")):
+        F.linear(x, np.ones((2, 3)))
+    with pytest.raises(TypeError, match=re.escape("linear(): argument 'bias' (position 3) must be Tensor, not float")):
+        F.linear(x, w, 0.5)                                   # as PyTorch: no number, even with a 1-D weight
 
 
 def test_embedding_padding_row_starts_at_zero_and_gets_no_gradient():

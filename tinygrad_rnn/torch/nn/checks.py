@@ -82,11 +82,13 @@ def check_index(index, length: int) -> int:
 
 
 # ---------------------------------------------------------------- layers and functions
-def check_linear(input, weight) -> None:
-    """linear(input, weight): a Tensor of at least 1 dimension, of weight's dtype, whose last size is in_features
-    (a 1-D weight's size is checked by the matmul it makes, in PyTorch's words)."""
-    if not isinstance(input, CoreTensor):
-        raise TypeError(f"linear(): argument 'input' (position 1) must be Tensor, not {typename(input)}")
+def check_linear(input, weight, bias=None) -> None:
+    """linear(input, weight, bias): Tensors (bias None or a Tensor); input of at least 1 dimension, of
+    weight's dtype, whose last size is in_features (a 1-D weight's size is checked by the matmul it
+    makes, in PyTorch's words)."""
+    for position, (name, value) in enumerate((("input", input), ("weight", weight), ("bias", bias)), 1):
+        if not isinstance(value, CoreTensor) and (value is not None or name != "bias"):
+            raise TypeError(f"linear(): argument '{name}' (position {position}) must be Tensor, not {typename(value)}")
     if input.dim() == 0:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are 0D and {weight.dim()}D")
     if weight.ndim != 1 and input.shape[-1] != weight.shape[-1]:

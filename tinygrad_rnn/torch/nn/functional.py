@@ -51,7 +51,7 @@ def linear(input, weight, bias=None):
     """input @ weight^T + bias, for input (..., in_features) and weight (out_features, in_features); a
     weight (in_features,) gives input @ weight, of shape (...). The bias is (out_features,), () or any
     shape that broadcasts to the output's."""
-    check_linear(input, weight)
+    check_linear(input, weight, bias)
     if weight.dim() == 1:
         out = input @ weight
         return out if bias is None else out + bias
