@@ -43,9 +43,11 @@ def test_linear_matches_numpy_and_central_differences(x_shape):
     check_float32(LINEAR, [x_shape, (5, 3), (5,)], seed=4)
 
 
-@pytest.mark.parametrize("x_shape, bias_shape", [((3,), (5,)), ((2, 3), (2, 5)), ((4, 2, 3), (4, 2, 5)), ((1, 3), (1, 5)),
-                                                 ((2, 3), ()), ((2, 3), (1, 5)), ((2, 3), (2, 1)), ((4, 2, 3), (2, 5)),
-                                                 ((4, 2, 3), (4, 1, 1))])
+BROADCAST_BIASES = [((3,), (5,)), ((2, 3), (2, 5)), ((4, 2, 3), (4, 2, 5)), ((1, 3), (1, 5)), ((2, 3), ()),
+                    ((2, 3), (1, 5)), ((2, 3), (2, 1)), ((4, 2, 3), (2, 5)), ((4, 2, 3), (4, 1, 1))]
+
+
+@pytest.mark.parametrize("x_shape, bias_shape", BROADCAST_BIASES)
 def test_linear_with_a_bias_that_broadcasts(x_shape, bias_shape):
     """A bias of out's own shape (one row per row of x: a recurrent cell's input part) or any shape that
     broadcasts to it: forward x W^T + b, gradients (summed back to the bias's shape) by central
