@@ -1,5 +1,6 @@
 """torch.autograd (tinygrad_rnn/torch/autograd.py): grad returns gradients without touching any .grad,
-backward accumulates, Variable is the tensor itself. Expected values are the derivatives by hand."""
+backward accumulates (several outputs through one graph, retained non-leaves too), Variable is the tensor itself; and
+set_grad_enabled as a decorator (torch/_grad_mode.py). Expected values are the derivatives by hand."""
 import pytest
 
 import tinygrad_rnn.torch as torch
@@ -40,3 +41,54 @@ def test_backward_accumulates_and_variable_is_the_tensor():
     assert a.grad.tolist() == [5.0, 7.0]                    # 3 + 2a
     t = torch.zeros(2)
     assert torch.autograd.Variable(t) is t and torch.autograd.Variable(t, requires_grad=True).requires_grad
+
+
+def test_backward_of_outputs_sharing_a_graph_frees_it_only_after_all():
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    h = a * a                                               # shared by both outputs
+    torch.autograd.backward([h.sum(), (h * 2).sum()])
+    assert a.grad.tolist() == [6.0, 12.0]                   # 2a + 4a
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        h.sum().backward()
+    b = torch.ones(2)
+    with pytest.raises(RuntimeError, match="^element 1 of tensors does not require grad"):
+        torch.autograd.backward([(a * 3).sum(), b.sum()])
+    assert a.grad.tolist() == [6.0, 12.0]                   # every output checked before any pass runs
+
+
+def test_grad_checks_its_outputs_as_backward_does():
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="^element 0 of tensors does not require grad"):
+        torch.autograd.grad(torch.ones(2).sum(), a, allow_unused=True)
+    with pytest.raises(RuntimeError, match="^grad can be implicitly created only for scalar outputs"):
+        torch.autograd.grad(a * 2, a)
+    with pytest.raises(RuntimeError, match=r"^Mismatch in shape: grad_output\[1\] has a shape of torch.Size\(\[3\]\)"):
+        torch.autograd.grad([a.sum(), a * 2], a, grad_outputs=[None, torch.ones(3)])
+
+
+def test_set_grad_enabled_as_a_decorator_sets_the_mode_only_inside():
+    @torch.set_grad_enabled(False)
+    def doubled(x):
+        return x * 2, torch.is_grad_enabled()
+
+    assert torch.is_grad_enabled()                          # decorating changes nothing
+    a = torch.ones(2, requires_grad=True)
+    y, inside = doubled(a)
+    assert not inside and not y.requires_grad and torch.is_grad_enabled()
+    with torch.no_grad():
+        assert torch.set_grad_enabled(True)(torch.is_grad_enabled)() and not torch.is_grad_enabled()
+
+
+def test_a_retained_non_leaf_accumulates_its_grad_like_a_leaf():
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    h = a * a
+    h.retain_grad()
+    torch.autograd.backward([h.sum(), (h * 2).sum()])
+    assert h.grad.tolist() == [3.0, 3.0] and a.grad.tolist() == [6.0, 12.0]     # 1 + 2; 2a + 4a
+    b = torch.tensor([1.0, 2.0], requires_grad=True)
+    g = b * 3
+    g.retain_grad()
+    y = (g * g).sum()                                       # dy/dg = 2g = 6b
+    y.backward(retain_graph=True)
+    y.backward()
+    assert g.grad.tolist() == [12.0, 24.0] and b.grad.tolist() == [36.0, 72.0]

@@ -7,6 +7,7 @@ import re
 import pytest
 
 import tinygrad_rnn.torch as torch
+from torch_expect import default_dtype_and_grad_mode, run_case, T  # noqa: F401 (the fixture)
 
 def run(torch):
     """Every case's values (and gradients) as plain lists and numbers."""
@@ -89,3 +90,18 @@ def test_scatter_into_a_tensor_that_requires_grad_raises_as_pytorch():
 def test_misuse_raises_its_message(call, message):
     with pytest.raises(RuntimeError, match=re.escape(message)):
         call()
+
+
+@pytest.mark.parametrize("code, expected", [
+    ('r = torch.tensor([0, 5], dtype=torch.uint8).amin()', T('uint8', (), 0)),
+    ('r = torch.tensor([-2**63, 3]).amin()', T('int64', (), -2**63)),
+    ('r = torch.tensor([[True, False], [True, True]]).amin(1)', T('bool', (2,), [False, True])),
+    ('r = torch.tensor([[3, 1], [0, 4]]).amin(axis=0, keepdims=True)', T('int64', (1, 2), [[0, 1]])),
+    ('x = torch.tensor([[1.0, 3.0, 1.0], [2.0, 0.0, 0.0]], requires_grad=True); x.amin(1).sum().backward(); '
+     'r = (type(x.amin().grad_fn).__name__, x.grad)',
+     ('AminBackward0', T('float32', (2, 3), [[0.5, 0.0, 0.5], [0.0, 0.5, 0.5]]))),
+], ids=["uint8", "int64_min", "bool", "numpy_names", "ties_share_the_gradient"])
+def test_amin_is_right_in_every_dtype(code, expected):
+    """amin never negates integers or bools (which would wrap around or overflow); written out by hand from
+    PyTorch's documented behaviour (amin splits the gradient evenly among ties)."""
+    run_case(code, expected)

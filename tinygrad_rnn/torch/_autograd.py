@@ -115,8 +115,17 @@ class _Retained:
         ref = self._refs.get(t.serial)
         return ref is not None and ref() is t
 
-    def __bool__(self) -> bool:
-        return bool(self._refs)
+    def sweep(self, root, seed) -> list:
+        """run_backward from root; a retained non-leaf adds to the .grad it had (as a leaf does), the others
+        keep theirs only while some non-leaf is retained. Returns the order."""
+        alive = (ref() for ref in list(self._refs.values()))
+        kept = [(t, t._grad) for t in alive if t is not None and t.parents and t._grad is not None]
+        order = run_backward(root, seed, bool(self._refs))
+        swept = {node.serial for node in order} if kept else ()
+        for t, old in kept:
+            if t.serial in swept:
+                t._grad = old if t._grad is None else old + t._grad
+        return order
 
 
 retained = _Retained()
@@ -127,27 +136,44 @@ def _graph_freed(g):
     raise RuntimeError(_FREED)
 
 
+def seed_of(root, gradient, i: int = 0):
+    """The seed of a backward pass from output i: `gradient` (a tensor or array of its shape), or 1 for a
+    scalar output; PyTorch's checks and messages."""
+    if not root.requires_grad:
+        raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+    if gradient is None:
+        if root._data.size != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        return root._seed()
+    seed = np.asarray(getattr(gradient, "_data", gradient))
+    if seed.shape != root._data.shape:
+        raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of torch.Size({list(seed.shape)}) "
+                           f"and output[{i}] has a shape of torch.Size({list(root._data.shape)}).")
+    return root._check_seed(seed)
+
+
 def backward(root, gradient, retain_graph, create_graph: bool, inputs) -> None:
-    """PyTorch's backward(): checked root and seed, leaves accumulate, then the saved values are released."""
+    """PyTorch's Tensor.backward(): backward_all of one output."""
+    backward_all([(root, gradient)], retain_graph, create_graph, inputs)
+
+
+def backward_all(pairs, retain_graph, create_graph: bool, inputs) -> None:
+    """PyTorch's backward() of (output, gradient) pairs: every seed is checked before any pass runs, the
+    leaves accumulate the gradients of all outputs, and only then are the saved values released (so
+    outputs that share a graph all get through it)."""
     if create_graph:
         raise NotImplementedError("backward(create_graph=True): tinygrad_rnn records no graph of the "
                                   "backward pass, so there are no higher-order gradients")
     if inputs is not None:
         raise NotImplementedError("backward(inputs=...): tinygrad_rnn fills the .grad of every leaf; "
                                   "leave inputs=None")
-    if not root.requires_grad:
-        raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-    if gradient is None and root._data.size != 1:
-        raise RuntimeError("grad can be implicitly created only for scalar outputs")
-    seed = None if gradient is None else np.asarray(getattr(gradient, "_data", gradient))
-    if seed is not None and seed.shape != root._data.shape:
-        raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of torch.Size({list(seed.shape)}) "
-                           f"and output[0] has a shape of torch.Size({list(root._data.shape)}).")
-    order = run_backward(root, root._seed() if seed is None else root._check_seed(seed), bool(retained))
+    seeds = [seed_of(root, gradient, i) for i, (root, gradient) in enumerate(pairs)]
+    orders = [retained.sweep(root, seed) for (root, _), seed in zip(pairs, seeds)]
     if not retain_graph:
-        for node in order:
-            if node.parents and _base(node.op) not in _KEEP_NOTHING:
-                node.backward_fn, node.saved = _graph_freed, None
+        for order in orders:
+            for node in order:
+                if node.parents and _base(node.op) not in _KEEP_NOTHING:
+                    node.backward_fn, node.saved = _graph_freed, None
 
 
 def checked_requires_grad(t, flag, message: str = "only Tensors of floating point dtype can require gradients"):

@@ -19,7 +19,8 @@ def is_grad_enabled() -> bool:
 
 
 class set_grad_enabled(switch):
-    """Turn grad mode on or off now; used as a with-block, the old mode comes back at its end."""
+    """Turn grad mode on or off now; used as a with-block, the old mode comes back at its end; used as a
+    decorator, the mode is left as it was and set only while the function runs (as in PyTorch)."""
 
     def __init__(self, mode: bool):
         if not isinstance(mode, bool):
@@ -31,3 +32,10 @@ class set_grad_enabled(switch):
 
     def __enter__(self) -> None:        # the mode is already set; only the old one is to be kept
         _local.mode.restore.append(self._before)
+
+    def __call__(self, func):
+        _local.mode.grad_enabled = self._before
+        return super().__call__(func)
+
+    def _recreate_cm(self) -> switch:        # each call of a decorated function: a plain switch
+        return switch("grad_enabled", self.value)

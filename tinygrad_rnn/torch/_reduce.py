@@ -7,6 +7,7 @@ import numpy as np
 
 from .. import shape_ops
 from .. import tensor as core
+from ..broadcast import expand_reduced
 from ..nn import functional as F
 from ..join import where
 from . import _dtype
@@ -37,10 +38,9 @@ def _take(t, indices: np.ndarray, d: int):
 def _norm2(x, axes, keepdims: bool):
     """sqrt(sum x^2); its derivative x / ||x|| is taken as 0 where ||x|| = 0 (as in PyTorch)."""
     def backward(g, a, out):
-        n = out if keepdims else np.expand_dims(out, axes)
-        gx = g if keepdims else np.expand_dims(g, axes)
+        n = expand_reduced(out, a.shape, axes, keepdims)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return gx * np.where(n == 0, 0, a / n)
+            return expand_reduced(g, a.shape, axes, keepdims) * np.where(n == 0, 0, a / n)
     return core._unary("norm", lambda a: np.sqrt((a * a).sum(axis=axes, keepdims=keepdims)), backward)(x)
 
 
@@ -64,10 +64,12 @@ class ReduceMethods:
         dim, keepdim = numpy_spellings(dim, keepdim, numpy_names, "mean")
         axes, keepdim = reduce_dims(self, dim, keepdim, "mean")
         if dtype is not None:
-            check_float_op(_dtype.as_dtype(dtype).is_floating_point, _MEAN.replace("Input", "Optional").replace(
-                "…", _dtype.scalar_name(_dtype.as_dtype(dtype))))
-            return self.to(dtype).mean(dim, keepdim)
-        return named(core.Tensor.mean(check_floating(self, _MEAN), axes, keepdim), "mean" if dim is None else "mean(dim)")
+            d = _dtype.as_dtype(dtype)
+            check_float_op(d.is_floating_point,
+                           _MEAN.replace("Input", "Optional").replace("…", _dtype.scalar_name(d)))
+            return self.to(d).mean(dim, keepdim)
+        out = core.Tensor.mean(check_floating(self, _MEAN), axes, keepdim)
+        return named(out, "mean" if dim is None else "mean(dim)")
 
     def _extreme(self, dim, keepdim, fn: str, largest: bool):
         if dim is None:
@@ -124,12 +126,14 @@ class ReduceMethods:
         return self._arg(dim, keepdim, np.argmin, "argmin")
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
-        """(values, indices) sorted along `dim` (equal entries keep their order)."""
+        """(values, indices) sorted along `dim`: equal entries keep their order and NaN counts as the largest,
+        in every dtype (descending is the ascending order of the reversed entries read backwards, so no
+        negation wraps unsigned or bool entries around)."""
         d = check_dim(dim, self._data.ndim, "sort")
-        key = -self._data if descending and self._data.dtype != np.bool_ else self._data
-        idx = np.argsort(key, axis=d, kind="stable")
-        if descending and self._data.dtype == np.bool_:
-            idx = np.flip(idx, d)
+        if descending:
+            idx = self._data.shape[d] - 1 - np.flip(np.argsort(np.flip(self._data, d), axis=d, kind="stable"), d)
+        else:
+            idx = np.argsort(self._data, axis=d, kind="stable")
         return RETURN_TYPES["sort"](named(_take(self, idx, d), "sort"), leaf_like(self, idx.astype(np.int64)))
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False):
@@ -223,8 +227,11 @@ class ReduceMethods:
         return tuple(leaf_like(self, column) for column in rows.T) if as_tuple else leaf_like(self, rows)
 
     def cumsum(self, dim: int, dtype=None):
-        """Running sums along `dim`; the gradient is the reversed running sum of g."""
+        """Running sums along `dim` (after a cast to `dtype`, if given); the gradient is the reversed running
+        sum of g."""
         d = check_dim(dim, self._data.ndim, "cumsum")
+        if dtype is not None:
+            return self.to(dtype).cumsum(d)
         if self._data.dtype.kind != "f":
             return leaf_like(self, np.cumsum(self._data, axis=d, dtype=np.int64))
         return core._unary("cumsum", lambda a: np.cumsum(a, axis=d),

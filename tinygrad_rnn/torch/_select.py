@@ -4,10 +4,11 @@ where), so its derivative is theirs, except prod, whose backward is written out 
 import numpy as np
 
 from .. import tensor as core
+from ..broadcast import expand_reduced
 from ..join import where as core_where
-from ._autograd import check_inplace
+from ._autograd import check_inplace, named
 from ._math import as_operand, leaf_like, lifted
-from .checks import check_dim, check_float_op, numpy_spellings, reduce_dims
+from .checks import check_dim, check_float_op, numpy_names, numpy_spellings, reduce_dims
 
 
 def _prod_backward(axes: tuple, keepdim: bool, a, out, g):
@@ -19,7 +20,7 @@ def _prod_backward(axes: tuple, keepdim: bool, a, out, g):
     before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
     after = np.flip(np.cumprod(np.concatenate([ones, np.flip(flat[..., 1:], -1)], axis=-1), axis=-1), -1)
     others = np.moveaxis((before * after).reshape(moved.shape), tuple(range(a.ndim - len(axes), a.ndim)), axes)
-    return (others * (g if keepdim else np.expand_dims(g, axes)),)
+    return (others * expand_reduced(g, a.shape, axes, keepdim),)
 
 
 class SelectMethods:
@@ -39,9 +40,14 @@ class SelectMethods:
         op = "prod" if dim is None else "prod(dim)"
         return self._child(out, (self,), _prod_backward, op, (axes, keepdim, self._data, out))
 
+    @numpy_names
     def amin(self, dim=None, keepdim: bool = False):
-        """The minimum over `dim` (ties share the gradient)."""
-        return -((-self).amax(dim, keepdim))
+        """The minimum over `dim` (ties share the gradient): the maximum of the entries in reversed order, -x
+        for floats and ~x for integers and bools (which, unlike -x, neither wraps around nor overflows)."""
+        axes, keepdim = reduce_dims(self, dim, keepdim, "amin")
+        if self._data.dtype.kind != "f":
+            return ~core.Tensor.max(~self, axes, keepdim)
+        return named(-core.Tensor.max(-self, axes, keepdim), "amin")
 
     def outer(self, vec2):
         """The outer product of two 1-D tensors: out[i, j] = self[i] * vec2[j]."""

@@ -6,7 +6,7 @@ from ..autograd import run_backward
 from ..gradcheck import grads_kept
 from . import _autograd
 from ._grad_mode import enable_grad, no_grad, set_grad_enabled
-from ._math import as_operand, leaf_like
+from ._math import leaf_like
 from ._tensor import Tensor
 
 
@@ -22,14 +22,9 @@ def _pairs(outputs, grad_outputs) -> list:
     return list(zip(outputs, seeds))
 
 
-def _seed(out, seed):
-    return out._seed() if seed is None else out._check_seed(as_operand(seed))
-
-
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
     """Backpropagate from each tensor (with its seed gradient), accumulating into the leaves' .grad."""
-    for out, seed in _pairs(tensors, grad_tensors):
-        _autograd.backward(out, seed, retain_graph, create_graph, inputs)
+    _autograd.backward_all(_pairs(tensors, grad_tensors), retain_graph, create_graph, inputs)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bool = False, only_inputs: bool = True,
@@ -41,22 +36,21 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
         raise NotImplementedError("grad(create_graph=True): tinygrad_rnn records no graph of the backward pass, "
                                   "so there are no higher-order gradients")
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
-    pairs = _pairs(outputs, grad_outputs)
+    pairs = [(out, _autograd.seed_of(out, seed, i)) for i, (out, seed) in enumerate(_pairs(outputs, grad_outputs))]
     found, saved = [None] * len(inputs), [(x, x._grad) for x in inputs]
     try:
         for out, seed in pairs:
             with grads_kept(out):
                 for x in inputs:
                     x._grad = None
-                run_backward(out, _seed(out, seed), keep_grads=True)
+                run_backward(out, seed, keep_grads=True)
                 for i, x in enumerate(inputs):
                     if x._grad is not None:
                         found[i] = x._grad.copy() if found[i] is None else found[i] + x._grad
     finally:
         for x, g in saved:
             x._grad = g
-    missing = [i for i, g in enumerate(found) if g is None]
-    if missing and not (allow_unused or materialize_grads):
+    if any(g is None for g in found) and not (allow_unused or materialize_grads):
         raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
                            "Set allow_unused=True if this is the desired behavior.")
     return tuple(leaf_like(x, np.zeros_like(x._data)) if g is None and materialize_grads else
