@@ -173,8 +173,8 @@ def test_samplers():
 def test_dataloader_batches_and_lengths():
     data = TensorDataset(torch.arange(10), torch.arange(10) * 2.0)
     batches = list(DataLoader(data, batch_size=4))
-    assert [values(b) for b in batches] == [[[0, 1, 2, 3], [0.0, 2.0, 4.0, 6.0]], [[4, 5, 6, 7], [8.0, 10.0, 12.0, 14.0]],
-                                            [[8, 9], [16.0, 18.0]]]
+    assert [values(b) for b in batches] == [[[0, 1, 2, 3], [0.0, 2.0, 4.0, 6.0]],
+                                            [[4, 5, 6, 7], [8.0, 10.0, 12.0, 14.0]], [[8, 9], [16.0, 18.0]]]
     assert len(DataLoader(data, batch_size=4)) == 3 and len(DataLoader(data, batch_size=4, drop_last=True)) == 2
     assert [values(b) for b in DataLoader(data, batch_size=4, drop_last=True)][-1] == [[4, 5, 6, 7],
                                                                                          [8.0, 10.0, 12.0, 14.0]]
@@ -210,7 +210,8 @@ def test_iterable_datasets_and_workers_give_pytorchs_batches_in_pytorchs_order()
     assert values(DataLoader(Span(0, 10), batch_size=3, num_workers=2, worker_init_fn=shard)) == \
         [[0, 1, 2], [5, 6, 7], [3, 4], [8, 9]]
     assert values(DataLoader(Span(0, 7), batch_size=3, drop_last=True)) == [[0, 1, 2], [3, 4, 5]]
-    assert len(DataLoader(Span(0, 7), batch_size=3)) == 3 and len(DataLoader(Span(0, 7), batch_size=3, drop_last=True)) == 2
+    assert len(DataLoader(Span(0, 7), batch_size=3)) == 3
+    assert len(DataLoader(Span(0, 7), batch_size=3, drop_last=True)) == 2
     data = TensorDataset(torch.arange(7))
     assert [b[0].tolist() for b in DataLoader(data, batch_size=2, num_workers=3)] == [[0, 1], [2, 3], [4, 5], [6]]
     assert get_worker_info() is None

@@ -9,6 +9,8 @@ How the expected values were made: each fact below is a small function of (torch
 them (this module imported with `tinygrad_rnn.torch` standing for `torch`, and `pytorch_values()` printed
 as literals), and the dialect must give the same strings, lists and flags.
 """
+import copy
+import pickle
 from collections import OrderedDict
 
 import numpy as np
@@ -309,6 +311,60 @@ def test_a_dialect_module_can_hold_a_core_layer():
     assert [n for n, _ in holder.named_parameters()] == ["0.weight_ih_l0", "0.weight_hh_l0", "0.bias_ih_l0",
                                                         "0.bias_hh_l0"]
     assert list(holder.state_dict()) == [n for n, _ in holder.named_parameters()]
+
+
+
+# ---------------------------------------------------------------- behaviours by hand (PyTorch's documented ones)
+class Lookup(nn.Module):
+    """A module with a __getattr__ of its own, as some PyTorch programs write."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(2, 2)
+        self.table = {"alias": 3}
+
+    def __getattr__(self, name):
+        if name in self.table:
+            return self.table[name]
+        raise AttributeError(name)
+
+
+def test_a_module_with_its_own_getattr_deep_copies_and_pickles():
+    m = Lookup()
+    for twin in (copy.deepcopy(m), pickle.loads(pickle.dumps(m))):
+        assert twin.alias == 3 and twin.lin is not m.lin
+        assert [n for n, _ in twin.named_parameters()] == ["lin.weight", "lin.bias"]
+
+
+def test_load_state_dict_changes_nothing_when_it_raises_and_assign_shares_the_tensors():
+    lin = nn.Linear(2, 2)
+    before = [p.tolist() for p in lin.parameters()]
+    with pytest.raises(RuntimeError, match="size mismatch for bias"):
+        lin.load_state_dict({"weight": torch.ones(2, 2), "bias": torch.ones(3)})
+    assert [p.tolist() for p in lin.parameters()] == before
+    w = torch.ones(2, 2)
+    lin.load_state_dict({"weight": w, "bias": torch.zeros(2)}, assign=True)
+    w[0, 0] = 5.0
+    assert lin.weight[0, 0].item() == 5.0 and isinstance(lin.weight, nn.Parameter)
+
+
+def test_dtype_and_device_methods_cast_the_gradients_too_and_refuse_cuda():
+    lin = nn.Linear(2, 1)
+    lin(torch.ones(1, 2)).sum().backward()
+    assert lin.float() is lin and lin.weight.grad.dtype == torch.float32
+    assert lin.half().weight.dtype == torch.float16 and lin.type(torch.float64).bias.dtype == torch.float64
+    assert lin.cpu() is lin
+    with pytest.raises(RuntimeError, match="runs on the CPU only"):
+        lin.cuda()
+
+
+def test_flatten_identity_and_register_module():
+    x = torch.ones(2, 3, 4)
+    assert nn.Flatten()(x).shape == (2, 12) and nn.Flatten(0, 1)(x).shape == (6, 4)
+    assert nn.Identity(5, key="ignored")(x) is x
+    m = nn.Module()
+    m.register_module("fc", nn.Linear(1, 1))
+    assert [n for n, _ in m.named_parameters()] == ["fc.weight", "fc.bias"]
 
 
 # ---- expected values: PyTorch's, written by it (see the module docstring)

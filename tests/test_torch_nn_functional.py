@@ -298,6 +298,25 @@ def test_unsupported_embedding_options_and_an_implicit_softmax_dim_say_so():
         F.log_softmax(torch.ones(2, 3))
 
 
+
+def test_dropout_makes_a_new_tensor_in_training_even_inplace_and_returns_the_input_otherwise():
+    x = torch.ones(4)
+    assert F.dropout(x, 0.5, training=False) is x and F.dropout(x, 0.0) is x
+    y = F.dropout(x, 0.5, inplace=True)
+    assert y is not x and x.tolist() == [1.0] * 4
+
+
+def test_binary_cross_entropy_gives_a_target_that_requires_grad_minus_logit_p():
+    """d/dy of -(y log p + (1 - y) log(1 - p)) is -logit(p); d/dp is (p - y) / (p (1 - p)). By hand:
+    p = (1/4, 1/2), y = (1, 0): d/dy = (ln 3, 0), d/dp = (-4, 2)."""
+    p = torch.tensor([0.25, 0.5], requires_grad=True)
+    y = torch.tensor([1.0, 0.0], requires_grad=True)
+    F.binary_cross_entropy(p, y, reduction="sum").backward()
+    np.testing.assert_allclose(y.grad.numpy(), [np.log(3.0), 0.0], rtol=1e-15, atol=0)
+    np.testing.assert_allclose(p.grad.numpy(), [-4.0, 2.0], rtol=1e-15)
+    assert list(nn.BCEWithLogitsLoss(torch.ones(2), pos_weight=torch.ones(2)).state_dict()) == ["weight", "pos_weight"]
+
+
 # ---- expected values: PyTorch's, written by it (see the module docstring)
 LAYERS = {
     'Linear': [[[1.3503708763404183, 1.618633877334, 1.282333542140542], [0.9877021577941486, 1.307287020755666,

@@ -17,7 +17,7 @@ import pytest
 import tinygrad_rnn.torch as torch
 import tinygrad_rnn.torch.nn as nn
 from tinygrad_rnn.torch.nn import init
-from tinygrad_rnn.torch.nn.utils import clip_grad_norm_, clip_grad_value_
+from tinygrad_rnn.torch.nn.utils import clip_grad_norm_, clip_grad_value_, parameters_to_vector, vector_to_parameters
 from torch_expect import float64, fill  # noqa: F401 (float64 is an autouse fixture)
 
 
@@ -175,6 +175,20 @@ def test_trunc_normal_warns_when_the_mean_is_far_from_the_interval():
     with pytest.warns(UserWarning, match=re.escape("mean is more than 2 std from [a, b] in nn.init.trunc_normal_")):
         init.trunc_normal_(t, mean=4.1, std=1.0, a=-2.0, b=2.0)
     assert ((t >= -2) & (t <= 2)).all()
+
+
+
+def test_parameters_to_vector_joins_them_in_a_graph_and_vector_to_parameters_writes_them_back():
+    lin = nn.Linear(2, 1)
+    with torch.no_grad():
+        lin.weight.copy_(torch.tensor([[1.0, 2.0]]))
+        lin.bias.fill_(3.0)
+    vec = parameters_to_vector(lin.parameters())
+    assert vec.tolist() == [1.0, 2.0, 3.0]
+    (vec * torch.tensor([4.0, 5.0, 6.0])).sum().backward()
+    assert lin.weight.grad.tolist() == [[4.0, 5.0]] and lin.bias.grad.tolist() == [6.0]
+    vector_to_parameters(torch.tensor([7.0, 8.0, 9.0]), lin.parameters())
+    assert lin.weight.tolist() == [[7.0, 8.0]] and lin.bias.tolist() == [9.0]
 
 
 # ---- expected values: PyTorch's, written by it (see the module docstring)

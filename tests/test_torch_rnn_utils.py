@@ -229,6 +229,21 @@ def test_errors(call, kind, message):
         call()
 
 
+
+@pytest.mark.parametrize("call, kind, message", [
+    (lambda: pad_packed_sequence(PackedSequence([1.0], torch.tensor([1]))), TypeError,
+     "pad_packed_sequence(): argument 'sequence.data' must be Tensor, not list"),
+    (lambda: unpad_sequence([[1.0]], [1]), TypeError,
+     "unpad_sequence(): argument 'padded_sequences' must be Tensor, not list"),
+    (lambda: unpad_sequence(torch.ones(4, 3), torch.tensor([4, 2, 1, 1])), ValueError,
+     "zip() argument 2 is longer than argument 1: unpad_sequence got 4 lengths for a batch of 3 sequences"),
+])
+def test_errors_written_here_name_the_argument(call, kind, message):
+    """Messages of this library's own (PyTorch fails on these with unrelated ones)."""
+    with pytest.raises(kind, match=f"^{re.escape(message)}$"):
+        call()
+
+
 # ---------------------------------------------------------------- recurrent layers on a PackedSequence
 CASES = {
     "lstm": dict(kind="LSTM", I=3, H=2, L=1, bidirectional=False, batch_first=False, lengths=[2, 4, 1], T=4,

@@ -550,6 +550,31 @@ CASES = [
      ('torch.Size([2, 3])', 'torch.Size([2])',)),
     ('size_is_tuple', 'r = (torch.zeros(2, 3).shape == (2, 3), torch.zeros(2, 3).size() == torch.Size([2, 3]), torch.Size([2, 3]).numel())',
      (True, True, 6,)),
+    ('iadd_operand_requires_grad', 'h = torch.zeros(2); w = torch.tensor([1.0, 2.0], requires_grad=True); h += w; '
+     'h.sum().backward(); r = (h, type(h.grad_fn).__name__, w.grad)',
+     (T('float32', (2,), [1.0, 2.0], rg=True), 'AddBackward0', T('float32', (2,), [1.0, 1.0]),)),
+    ('neg_inplace', 't = torch.tensor([1.0, -2.0]); u = t.neg_(); r = (u is t, t)',
+     (True, T('float32', (2,), [-1.0, 2.0]),)),
+    ('sigmoid_inplace_extremes', 't = torch.tensor([0.0, -1000.0, 1000.0]); t.sigmoid_(); r = t',
+     T('float32', (3,), [0.5, 0.0, 1.0])),
+    ('normal_inplace_long', 'r = torch.zeros(2, dtype=torch.long).normal_()',
+     E('NotImplementedError', '"normal_kernel_cpu" not implemented for \'Long\'')),
+    ('or_float', 'r = torch.ones(2) | torch.ones(2)',
+     E('NotImplementedError', '"bitwise_or_cpu" not implemented for \'Float\'')),
+    ('isclose', 'r = torch.isclose(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 2.1]))',
+     T('bool', (2,), [True, False])),
+    ('bernoulli_certain', 'r = torch.bernoulli(torch.tensor([0.0, 1.0, 1.0]))',
+     T('float32', (3,), [0.0, 1.0, 1.0])),
+    ('bernoulli_inplace_p', 't = torch.zeros(3); u = t.bernoulli_(1.0); r = (u is t, t)',
+     (True, T('float32', (3,), [1.0, 1.0, 1.0]),)),
+    ('dtype_pickles_as_itself', 'import pickle; r = pickle.loads(pickle.dumps(torch.float64)) is torch.float64',
+     True),
+    ('device_index', "r = (repr(torch.device('cpu:0')), str(torch.device('cpu', 0)), torch.device('cpu').index)",
+     ("device(type='cpu', index=0)", 'cpu:0', None,)),
+    ('get_device_cpu', 'r = torch.tensor([1.0]).get_device()',
+     -1),
+    ('format_spec_parameter_0d', "r = '{:.2f}'.format(torch.nn.Parameter(torch.tensor(1.0)))",
+     E('TypeError', 'unsupported format string passed to Parameter.__format__')),
 ]
 
 
@@ -570,12 +595,34 @@ MISUSE = [   # (call, exception, message): refusals of the factories and functio
     (lambda: torch.cat(torch.ones(2)), TypeError, "cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor"),
     (lambda: torch.cat([]), ValueError, "torch.cat(): expected a non-empty list of Tensors"),
     (lambda: torch.stack([]), RuntimeError, "stack expects a non-empty TensorList"),
+    (lambda: torch.Tensor(2, 3.0), TypeError, "Tensor(): sizes must be ints, got 3.0 in (2, 3.0)"),
+    (lambda: torch.ones(2).new_zeros(2.0), TypeError, "new_zeros(): sizes must be ints, got 2.0 in (2.0,)"),
+    (lambda: torch.ones(2).new_full((2.0,), 1), TypeError, "new_full(): sizes must be ints, got 2.0 in (2.0,)"),
+    (lambda: torch.set_default_dtype(torch.float16), TypeError,
+     "set_default_dtype(torch.float16): tinygrad_rnn's layers compute in float32 or float64; choose one of those"),
+    (lambda: torch.set_default_dtype("x"), TypeError,
+     "set_default_dtype(d): expected a torch dtype such as torch.float32 or torch.long, got 'x'"),
+    (lambda: torch.ones(2).type("x"), TypeError,
+     "Tensor.type(dtype): expected a torch dtype such as torch.float32 or torch.long, got 'x'"),
+    (lambda: torch.zeros(2).cuda(), RuntimeError,
+     "torch.device('cuda'): tinygrad_rnn runs on the CPU only (numpy); use 'cpu' "
+     "(torch.cuda.is_available() is False here)"),
 ]
 
 
 @pytest.mark.parametrize("call, error, message", MISUSE, ids=[
     "matmul_other", "function_input", "tensor_complex", "from_numpy_list", "arange_step", "randn_int",
-    "multinomial_negative", "cat_not_list", "cat_empty", "stack_empty"])
+    "multinomial_negative", "cat_not_list", "cat_empty", "stack_empty", "Tensor_sizes", "new_zeros_sizes",
+    "new_full_sizes", "default_float16", "default_not_a_dtype", "type_not_a_dtype", "cuda"])
 def test_misuse_raises_its_message(call, error, message):
     with pytest.raises(error, match=re.escape(message)):
         call()
+
+
+def test_dialect_promises_beyond_pytorch():
+    """What the dialect does where PyTorch leaves memory uninitialised or has no such use: sizes give zeros,
+    and a torch dtype works wherever numpy expects one (_dtype.py)."""
+    assert torch.Tensor(2, 3).tolist() == [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    assert torch.LongTensor(2).tolist() == [0, 0] and torch.empty(2).tolist() == [0.0, 0.0]
+    assert np.zeros(2, dtype=torch.float64).dtype == np.float64
+    assert np.dtype(torch.tensor([1]).dtype) == np.int64 and torch.int64 == np.int64

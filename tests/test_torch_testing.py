@@ -35,3 +35,12 @@ def test_integers_compare_exactly_and_half_a_tolerance_pair_is_refused():
         torch.testing.assert_close(torch.tensor([1, 2]), torch.tensor([1, 3]))
     with pytest.raises(ValueError, match="Both 'rtol' and 'atol' must be either specified or omitted"):
         torch.testing.assert_close(torch.ones(1), torch.ones(1), rtol=0.1)
+
+
+def test_numbers_report_as_scalars_and_msg_replaces_the_report():
+    with pytest.raises(AssertionError, match=r"^Scalars are not close!\n"):
+        torch.testing.assert_close(1.0, 1.1)
+    with pytest.raises(AssertionError, match=r"^the weights moved$"):
+        torch.testing.assert_close(torch.tensor([1.0]), torch.tensor([2.0]), msg="the weights moved")
+    with pytest.raises(AssertionError, match=r"^the weights moved$"):
+        torch.testing.assert_close(torch.tensor([1.0]), torch.tensor([1.0, 2.0]), msg="the weights moved")

@@ -94,9 +94,10 @@ def linear(x, weight, bias=None):
     out = np.dot(rows_x, w.T)                                # a 2-D product: BLAS
     if a.ndim != 2:
         out = out.reshape(a.shape[:-1] + (n_out,))
-    bias_shape = None if bias is None else bias._data.shape
+    bias_shape = None
     if bias is not None:
         b = bias._data
+        bias_shape = b.shape
         out = np.add(out, b, out=out if out.dtype == b.dtype else None)       # numpy's dtype promotion
     needs = tuple(p.requires_grad for p in parents)
     return x._child(out, parents, _linear_backward, "linear", (w, rows_x, a.shape, bias_shape, needs))

@@ -6,7 +6,6 @@ The Tensor is the engine's node with PyTorch's methods (see _tensor.py); the lay
 (tinygrad_rnn.nn) with PyTorch's constructors, dtypes and return types. docs/pytorch.md has the table of
 what is supported and what differs.
 """
-from . import _dtype
 from ._device import accelerator, backends, cuda, device, get_default_device, set_default_device
 from ._dtype import (bool, double, dtype, float, float16, float32, float64, get_default_dtype, half, int,
                      int8, int16, int32, int64, long, set_default_dtype, short, uint8)

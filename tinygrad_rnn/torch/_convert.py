@@ -3,6 +3,7 @@ numbers and lists (`item()`, `tolist()`, `numpy()`), copies (`clone()`) and `new
 import numpy as np
 
 from .. import tensor as core
+from ..autograd import Node
 from . import _dtype
 from ._device import check_device
 from ._device import device as torch_device
@@ -28,7 +29,7 @@ class ConvertMethods:
             if _legacy_type(a):
                 raise TypeError("to() received an invalid combination of arguments - got (torch.tensortype), but "
                                 "expected one of:")
-            if hasattr(a, "_data") and hasattr(a, "backward_fn"):
+            if isinstance(a, Node):
                 dtype = a.dtype
             elif isinstance(a, (_dtype.dtype, type, np.dtype)):
                 dtype = a

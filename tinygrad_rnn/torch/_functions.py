@@ -1,5 +1,6 @@
 """torch.<fn>(input, ...) for the Tensor methods of the same name (torch.tanh(x) is x.tanh()), plus the
-few functions that are not methods (allclose, equal, is_tensor, numel)."""
+few functions that are not methods or take other arguments (is_tensor, is_floating_point, allclose, isclose,
+equal, addmm, bernoulli)."""
 import numpy as np
 
 from ._math import as_operand

@@ -10,19 +10,19 @@ t is a non-leaf that requires grad or v requires grad, is exactly that: t is re-
 """
 import numpy as np
 
+from .. import tensor as core
 from ..autograd import _local
 from . import _dtype
 from ._autograd import check_inplace
 from ._math import as_operand, result_dtype
 from ._random import numpy_rng
 from ._shape import _index
-from .checks import check_expand, check_float_op, check_inplace_shape, check_mask, index_error
+from .checks import check_expand, check_float_op, check_floating, check_inplace_shape, check_mask, index_error
 
 
 def _random(t, generator, fn: str, kernel: str) -> np.random.Generator:
     """The generator for a random fill of t (which must hold floats, as in PyTorch)."""
-    if t._data.dtype.kind != "f":
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_dtype.scalar_name(t.dtype)}\'')
+    check_floating(t, f'"{kernel}" not implemented for \'…\'', NotImplementedError)
     return numpy_rng(generator, fn)
 
 
@@ -104,7 +104,7 @@ class InPlaceMethods:
 
     def sigmoid_(self):
         """self = sigmoid(self)."""
-        return self._write("sigmoid_", lambda a: 1 / (1 + np.exp(-a)), 0.0)
+        return self._write("sigmoid_", core.sigmoid, 0.0)
 
     def relu_(self):
         """self = max(self, 0)."""
@@ -146,8 +146,10 @@ class InPlaceMethods:
         return self._write("bernoulli_", rng.random(self._data.shape) < as_operand(p))
 
     def _augmented(self, other, op: str, fn: str):
-        """t op= v: in place, or (t requiring grad under grad mode) re-bound to the out-of-place result."""
-        if _local.mode.grad_enabled and ((self.requires_grad and self.parents) or getattr(other, "requires_grad", False)):
+        """t op= v: in place, or re-bound to the out-of-place result when grad mode records it (t is a
+        non-leaf that requires grad, or v requires grad)."""
+        recorded = (self.requires_grad and self.parents) or getattr(other, "requires_grad", False)
+        if _local.mode.grad_enabled and recorded:
             return getattr(self, op)(other)
         return getattr(self, fn)(other)
 

@@ -18,7 +18,6 @@ import numpy as np
 from ..checks import is_int
 from . import _dtype
 from ._autograd import named
-from ._device import device
 from ._factories import tensor
 from ._tensor import Size, Tensor, wrap
 
@@ -32,7 +31,7 @@ def _options(d: _dtype.dtype) -> str:
 def _check_device(d) -> None:
     """The legacy constructors accept the CPU only, with PyTorch's complaint for another device."""
     if d is not None:
-        name = str(d.type if isinstance(d, device) else d).partition(":")[0]
+        name = str(d).partition(":")[0]         # (a torch.device prints as 'cpu' or 'cpu:0')
         if name != "cpu":
             raise RuntimeError(f"legacy constructor expects device type: cpu but device type: {name} was passed")
 

@@ -75,7 +75,8 @@ def _pickler(module):
 
 def _pack(payload: bytes, arrays: bytes = b"") -> bytes:
     """A file's bytes: the signature, the header, the pickle, the arrays."""
-    return SIGNATURE + _HEADER.pack(len(payload), len(arrays), zlib.crc32(arrays, zlib.crc32(payload))) + payload + arrays
+    header = _HEADER.pack(len(payload), len(arrays), zlib.crc32(arrays, zlib.crc32(payload)))
+    return SIGNATURE + header + payload + arrays
 
 
 def save(obj, f, pickle_module=None, pickle_protocol: int = DEFAULT_PROTOCOL, _use_new_zipfile_serialization=True,

@@ -123,8 +123,7 @@ class ShapeMethods:
     def squeeze(self, dim=None):
         """Drop dimensions of length 1 (all, or those named by `dim` that have length 1)."""
         shape = self._data.shape
-        dims = range(len(shape)) if dim is None else dims_of(dim if isinstance(dim, tuple) else (dim,),
-                                                             len(shape), "squeeze", permutation=False)
+        dims = range(len(shape)) if dim is None else dims_of((dim,), len(shape), "squeeze", permutation=False)
         drop = {d for d in dims if shape[d] == 1}
         return named(self.reshape(tuple(n for i, n in enumerate(shape) if i not in drop)),
                      "squeeze" if dim is None else "squeeze(dim)")

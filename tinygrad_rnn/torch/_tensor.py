@@ -37,8 +37,8 @@ class Size(tuple):
         return int(np.prod(self, dtype=np.int64))
 
 
-class Tensor(InPlaceMethods, SelectMethods, ReduceMethods, ShapeMethods, ConvertMethods, ElementwiseMethods, MathMethods,
-             core.Tensor):
+class Tensor(InPlaceMethods, SelectMethods, ReduceMethods, ShapeMethods, ConvertMethods, ElementwiseMethods,
+             MathMethods, core.Tensor):
     """torch.Tensor: a node of the shared engine with PyTorch's methods (float tensors may require grad)."""
 
     __slots__ = ()

@@ -60,7 +60,7 @@ class _Reader(pickle.Unpickler):
     def find_class(self, module: str, name: str):
         if (module, name) == ("torch._utils", "_rebuild_tensor_v2"):
             return self.rebuild_tensor
-        if (module, name) in (("torch._utils", "_rebuild_parameter"), ("torch._utils", "_rebuild_parameter_with_state")):
+        if module == "torch._utils" and name in ("_rebuild_parameter", "_rebuild_parameter_with_state"):
             return self.rebuild_parameter
         if module == "torch" and name in _STORAGES:
             return _StorageType(_STORAGES[name])
@@ -78,7 +78,8 @@ class _Reader(pickle.Unpickler):
             raise ValueError(f"unsupported storage {pid!r}")
         if key not in self.storages:
             raw = self.archive.read(f"{self.prefix}data/{key}")
-            self.storages[key] = np.frombuffer(raw, dtype=storage_type.dtype.newbyteorder("<")).astype(storage_type.dtype)
+            little = np.frombuffer(raw, dtype=storage_type.dtype.newbyteorder("<"))
+            self.storages[key] = little.astype(storage_type.dtype)
         return self.storages[key]
 
 

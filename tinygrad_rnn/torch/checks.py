@@ -93,8 +93,7 @@ def reduce_dims(t, dim, keepdim, fn: str):
     ndim = t._data.ndim
     if dim is None:
         return tuple(range(ndim)), keepdim
-    dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
-    axes = tuple(sorted(dims_of(dims, ndim, fn, permutation=False)))
+    axes = tuple(sorted(dims_of((dim,), ndim, fn, permutation=False)))
     return axes if ndim else (), keepdim
 
 

@@ -43,7 +43,7 @@ def check_assignment(kind: str, name: str, value, ok: bool, expected: str) -> No
         raise TypeError(f"cannot assign '{typename(value)}' as {kind} '{name}' ({expected} expected)")
 
 
-def check_state_dict(module, state_dict) -> None:
+def check_state_dict(state_dict) -> None:
     """load_state_dict takes a mapping of names to tensors."""
     if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
         raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")

@@ -73,8 +73,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type: float =
 
 
 def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False):
-    """Zero each entry with probability p and scale the rest by 1 / (1 - p) (in training only); always a
-    new tensor (inplace=True does not write into `input`)."""
+    """Zero each entry with probability p and scale the rest by 1 / (1 - p), in training, into a new tensor
+    (inplace=True does not write into `input`); `input` itself when not training or p is 0."""
     return as_tensor_node(core_F.dropout(input, check_probability(p), training))
 
 

@@ -50,7 +50,8 @@ class Embedding(core.Embedding, Module):
         core.Embedding.__init__(self, num_embeddings, embedding_dim)
         _finish(self, device, dtype)
         self.padding_idx = check_padding_idx(padding_idx, self.num_embeddings)
-        self.max_norm, self.norm_type, self.scale_grad_by_freq, self.sparse = max_norm, norm_type, scale_grad_by_freq, sparse
+        self.max_norm, self.norm_type = max_norm, norm_type
+        self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
         if _weight is not None:
             check_embedding_weight(_weight, (self.num_embeddings, self.embedding_dim),
                                    "Shape of weight does not match num_embeddings and embedding_dim")
@@ -102,7 +103,7 @@ class _Recurrent(Module):
         if isinstance(input, PackedSequence):
             padded, lengths, _ = packed_to_padded(input, self.batch_first)
             out, state = core_forward(self, padded, hx, lengths=lengths)
-            return padded_to_packed(as_tensors(out), input, self.batch_first), as_tensors(state)
+            return padded_to_packed(out, input, self.batch_first), as_tensors(state)
         check_layer_input(self, input, hx)
         return as_tensors(core_forward(self, input, hx))
 
@@ -154,7 +155,8 @@ def _cell(core_class, doc: str):
     class Cell(core_class, Module):
         __doc__ = doc
 
-        def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *args, device=None, dtype=None, **kwargs):
+        def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *args, device=None, dtype=None,
+                     **kwargs):
             core_class.__init__(self, input_size, hidden_size, bias, *args, **kwargs)
             _finish(self, device, dtype)
 

@@ -102,18 +102,19 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction: str = "mean"):
     """-w (y log p + (1 - y) log(1 - p)) for probabilities p (logs clamped at -100), with PyTorch's gradients:
-    w (p - y) / max(p (1 - p), eps) for p (eps: 1e-12 in float32, as PyTorch's), and -w logit(p) for a target that requires grad."""
+    w (p - y) / max(p (1 - p), eps) for p (eps: 1e-12 in float32, as PyTorch's), and -w logit(p) for a target
+    that requires grad."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     y = np.asarray(as_operand(target))
     check_binary(input, y, logits=False)
     p = input._data
     w = np.ones_like(p) if weight is None else np.broadcast_to(as_operand(weight), p.shape).astype(p.dtype)
     with np.errstate(divide="ignore"):
-        log_p, log_q = np.maximum(np.log(p), -100), np.maximum(np.log1p(-p), -100)
-        values = -w * (y * log_p + (1 - y) * log_q)
-        d_input = (w * (p - y) / np.maximum(p * (1 - p), np.float32(1e-12))).astype(p.dtype)
-        d_target = -w * (np.log(p) - np.log1p(-p))
-    parents = (input, target) if getattr(target, "requires_grad", False) else (input,)
-    losses = as_tensor_node(input._child(values.astype(p.dtype), parents, (d_input, d_target)[:len(parents)],
-                                         "binary_cross_entropy"))
+        log_p, log_q = np.log(p), np.log1p(-p)
+        values = -w * (y * np.maximum(log_p, -100) + (1 - y) * np.maximum(log_q, -100))
+        grads = [(w * (p - y) / np.maximum(p * (1 - p), np.float32(1e-12))).astype(p.dtype)]
+        if getattr(target, "requires_grad", False):
+            grads.append(-w * (log_p - log_q))
+    parents = (input, target)[:len(grads)]
+    losses = as_tensor_node(input._child(values.astype(p.dtype), parents, tuple(grads), "binary_cross_entropy"))
     return _reduce(losses, reduction)

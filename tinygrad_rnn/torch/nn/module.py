@@ -74,6 +74,8 @@ class Module(StateMethods, core.Module):
         return self.__dict__
 
     def __setstate__(self, state) -> None:
+        """Unpickling and deepcopy put the attributes back. Defined on the class, so they never ask a subclass's
+        own __getattr__ for it before the attributes that __getattr__ reads exist (a RecursionError)."""
         self.__dict__.update(state)
 
     def forward(self, *args, **kwargs):

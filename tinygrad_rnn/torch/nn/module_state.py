@@ -90,7 +90,7 @@ class StateMethods:
         """Copy the tensors into the parameters and buffers of the same names (assign=True: share them);
         returns the missing and unexpected keys. Missing or unexpected keys raise when strict, and a shape
         mismatch always; nothing is changed when it raises."""
-        check_state_dict(self, state_dict)
+        check_state_dict(state_dict)
         own = self.state_dict(keep_vars=True)
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]

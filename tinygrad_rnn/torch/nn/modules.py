@@ -2,7 +2,6 @@
 constructors, attributes and reprs (a loss's class weights are a buffer, as in PyTorch); the containers
 are in container.py."""
 from . import functional as F
-from .container import ModuleDict, ModuleList, Sequential  # noqa: F401  (torch.nn's names, gathered here)
 from .loss_checks import legacy_reduction
 from .module import Module
 
@@ -146,12 +145,12 @@ class BCELoss(_WeightedLoss):
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
-class BCEWithLogitsLoss(_Loss):
-    """Binary cross-entropy of logits (sigmoid inside, computed stably); pos_weight weighs the positives."""
+class BCEWithLogitsLoss(_WeightedLoss):
+    """Binary cross-entropy of logits (sigmoid inside, computed stably); pos_weight (a buffer too) weighs the
+    positives."""
 
     def __init__(self, weight=None, size_average=None, reduce=None, reduction: str = "mean", pos_weight=None):
-        super().__init__(size_average, reduce, reduction)
-        self.register_buffer("weight", weight)
+        super().__init__(weight, size_average, reduce, reduction)
         self.register_buffer("pos_weight", pos_weight)
 
     def forward(self, input, target):

@@ -73,7 +73,8 @@ class DataLoader(Generic[T_co]):
         self.dataset, self.num_workers, self.pin_memory, self.pin_memory_device = \
             dataset, num_workers, pin_memory, pin_memory_device
         self.prefetch_factor = 2 if num_workers > 0 and prefetch_factor is None else prefetch_factor
-        self.timeout, self.worker_init_fn, self.multiprocessing_context = timeout, worker_init_fn, multiprocessing_context
+        self.timeout, self.worker_init_fn, self.multiprocessing_context = \
+            timeout, worker_init_fn, multiprocessing_context
         self.in_order, self.generator, self.persistent_workers = in_order, generator, persistent_workers
         self._iterable = isinstance(dataset, IterableDataset)
         if self._iterable:
@@ -97,7 +98,8 @@ class DataLoader(Generic[T_co]):
                 RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
         if batch_size is not None and batch_sampler is None:
             batch_sampler = BatchSampler(sampler, batch_size, drop_last)
-        self.batch_size, self.drop_last, self.sampler, self.batch_sampler = batch_size, drop_last, sampler, batch_sampler
+        self.batch_size, self.drop_last, self.sampler, self.batch_sampler = \
+            batch_size, drop_last, sampler, batch_sampler
         self.collate_fn = collate_fn or (default_collate if batch_sampler is not None else default_convert)
         self._IterableDataset_len_called, self._workers = None, None
         self.__initialized = True
