@@ -79,6 +79,28 @@ def test_set_grad_enabled_as_a_decorator_sets_the_mode_only_inside():
         assert torch.set_grad_enabled(True)(torch.is_grad_enabled)() and not torch.is_grad_enabled()
 
 
+def test_grad_mode_decorators_work_without_parentheses_as_in_pytorch():
+    a = torch.ones(2, requires_grad=True)
+
+    @torch.no_grad
+    def frozen():
+        return (a * 2).requires_grad
+
+    @torch.inference_mode
+    def inferred():
+        return (a * 2).requires_grad
+
+    @torch.enable_grad
+    def recorded():
+        return (a * 2).requires_grad
+
+    assert frozen() is False and inferred() is False and torch.is_grad_enabled()
+    with torch.no_grad():
+        assert recorded() is True and not (a * 2).requires_grad
+    with torch.inference_mode(False):
+        assert (a * 2).requires_grad
+
+
 def test_a_retained_non_leaf_accumulates_its_grad_like_a_leaf():
     a = torch.tensor([1.0, 2.0], requires_grad=True)
     h = a * a

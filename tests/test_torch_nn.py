@@ -11,6 +11,7 @@ as literals), and the dialect must give the same strings, lists and flags.
 """
 import copy
 import pickle
+import re
 from collections import OrderedDict
 
 import numpy as np
@@ -498,3 +499,20 @@ EXPECTED = {
         'get_parameter not a parameter': 'AttributeError: `in_features` is not an nn.Parameter'},
 }
 # ---- end of expected values
+
+
+def test_a_child_module_is_replaced_only_by_a_module_or_none_and_a_missing_key_is_a_key_error():
+    """PyTorch: `seq[0] = 3` raises rather than silently dropping the child; del of a missing ModuleDict
+    key raises KeyError."""
+    seq = nn.Sequential(nn.Linear(1, 1), nn.ReLU())
+    with pytest.raises(TypeError, match=re.escape("cannot assign 'int' as child module '0' "
+                                                  "(torch.nn.Module or None expected)")):
+        seq[0] = 3
+    assert isinstance(seq[0], nn.Linear) and len(seq) == 2          # unchanged
+    seq[1] = nn.Tanh()
+    assert isinstance(seq[1], nn.Tanh)
+    d = nn.ModuleDict({"a": nn.ReLU()})
+    with pytest.raises(KeyError, match="'b'"):
+        del d["b"]
+    del d["a"]
+    assert len(d) == 0

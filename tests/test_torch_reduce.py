@@ -386,3 +386,28 @@ CASES = [
 @pytest.mark.parametrize("code, expected", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
 def test_matches_pytorch(code, expected):
     run_case(code, expected)
+
+
+def test_a_0d_tensor_sorts_as_its_one_entry():
+    """PyTorch: torch.tensor(5.).sort() is (tensor(5.), tensor(0)); topk(1) and argsort the same."""
+    x = torch.tensor(5.0, requires_grad=True)
+    values, indices = x.sort(descending=True)
+    assert values.shape == () and values.item() == 5.0 and indices.shape == () and indices.item() == 0
+    top = x.topk(1)
+    assert top.values.item() == 5.0 and top.indices.item() == 0 and x.argsort().item() == 0
+    values.backward()
+    assert x.grad.item() == 1.0
+
+
+def test_norm_of_every_order():
+    """p = 0 counts the nonzero entries (zero gradient), +-inf is the largest / smallest |x|, a negative p
+    is (sum |x|^p)^(1/p), 0 when an entry is 0. Values by hand for [3, 0, -4, 0.5]."""
+    x = torch.tensor([3.0, 0.0, -4.0, 0.5], dtype=torch.float64, requires_grad=True)
+    assert x.norm(0).item() == 3.0 and x.norm(float("inf")).item() == 4.0
+    assert x.norm(float("-inf")).item() == 0.0 and x.norm(-1).item() == 0.0
+    assert abs(x.norm(3).item() - 4.5) < 1e-12 and x.norm(1).item() == 7.5
+    y = torch.tensor([[3.0, 0.0], [-4.0, 0.5]], dtype=torch.float64)
+    assert y.norm(0, dim=1).tolist() == [1.0, 2.0] and y.norm(float("-inf"), dim=0).tolist() == [3.0, 0.0]
+    assert abs(torch.tensor([2.0, 4.0], dtype=torch.float64).norm(-1).item() - 4 / 3) < 1e-12
+    x.norm(0).backward()
+    assert x.grad.tolist() == [0.0, 0.0, 0.0, 0.0]

@@ -1,16 +1,29 @@
 """Grad mode as in PyTorch: no_grad, enable_grad, set_grad_enabled (a call or a with-block),
 inference_mode and is_grad_enabled, all one per-thread switch of the engine."""
-from ..autograd import _local, no_grad, switch  # noqa: F401 (no_grad is the engine's, re-exported as torch.no_grad)
+from ..autograd import _local, switch
 
 
-def enable_grad() -> switch:
+def _grad_switch(enabled: bool, func):
+    """The engine's grad-mode switch; given a function (the decorator written without its parentheses,
+    `@torch.no_grad`, which PyTorch accepts too), that function wrapped in it."""
+    block = switch("grad_enabled", enabled)
+    return block if func is None else block(func)
+
+
+def no_grad(func=None) -> switch:
+    """Record no graph inside this block (the engine's no_grad()); `@torch.no_grad` works bare too."""
+    return _grad_switch(False, func)
+
+
+def enable_grad(func=None) -> switch:
     """Record the graph inside this block, even within no_grad()."""
-    return switch("grad_enabled", True)
+    return _grad_switch(True, func)
 
 
 def inference_mode(mode: bool = True) -> switch:
-    """no_grad() (the engine has no separate inference mode); inference_mode(False) records."""
-    return switch("grad_enabled", not mode)
+    """no_grad() (the engine has no separate inference mode); inference_mode(False) records; a bare
+    `@torch.inference_mode` decorates with mode=True."""
+    return _grad_switch(False, mode) if callable(mode) else _grad_switch(not mode, None)
 
 
 def is_grad_enabled() -> bool:

@@ -130,6 +130,9 @@ class ReduceMethods:
         in every dtype (descending is the ascending order of the reversed entries read backwards, so no
         negation wraps unsigned or bool entries around)."""
         d = check_dim(dim, self._data.ndim, "sort")
+        if self._data.ndim == 0:                    # a 0-d tensor sorts as its one entry: (itself, index 0)
+            values, idx = self.reshape(1).sort(0, descending)
+            return RETURN_TYPES["sort"](named(values.reshape(()), "sort"), leaf_like(self, idx._data.reshape(())))
         if descending:
             idx = self._data.shape[d] - 1 - np.flip(np.argsort(np.flip(self._data, d), axis=d, kind="stable"), d)
         else:
@@ -145,7 +148,7 @@ class ReduceMethods:
         d = check_dim(dim, self._data.ndim, "topk")
         check_float_op(0 <= int(k) <= (self._data.shape[d] if self._data.ndim else 1), "selected index k out of range")
         values, idx = self.sort(d, descending=largest)
-        keep = (slice(None),) * d + (slice(0, int(k)),)
+        keep = (slice(None),) * d + (slice(0, int(k)),) if self._data.ndim else ()
         return RETURN_TYPES["topk"](named(values[keep], "topk"), leaf_like(self, idx._data[keep]))
 
     def gather(self, dim: int, index):
@@ -164,13 +167,17 @@ class ReduceMethods:
         return named(where(check_mask(as_operand(mask), "masked_fill_"), fill, self), "masked_fill")
 
     def norm(self, p="fro", dim=None, keepdim: bool = False, dtype=None):
-        """The p-norm (2 and 'fro' by default, 1, inf, or any p > 0) over everything or `dim`."""
+        """The p-norm (2 and 'fro' by default, any other p, inf and -inf) over everything or `dim`; p = 0
+        counts the nonzero entries (with a zero gradient, as in PyTorch)."""
         axes, keepdim = reduce_dims(self, dim, keepdim, "norm")
         x = check_floating(self, "linalg.vector_norm: Expected a floating point or complex tensor as input. Got …")
-        if p in ("fro", 2, 2.0):
+        if p in ("fro", 2):
             return _norm2(x, axes, keepdim)
-        if p in (np.inf, float("inf")):
-            return x.abs().amax(dim, keepdim)
+        if p in (np.inf, -np.inf):                  # the largest or the smallest |x|
+            return x.abs().amax(dim, keepdim) if p > 0 else x.abs().amin(dim, keepdim)
+        if p == 0:
+            count = (x._data != 0).sum(axis=axes, keepdims=keepdim).astype(x._data.dtype)
+            return (x * 0).sum(dim, keepdim) + leaf_like(x, count)
         return (x.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
 
     def var(self, dim=None, unbiased=None, keepdim: bool = False, correction=None):

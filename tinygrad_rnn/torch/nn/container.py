@@ -134,6 +134,8 @@ class ModuleDict(Module):
         self.add_module(key, module)
 
     def __delitem__(self, key: str) -> None:
+        if key not in self:
+            raise KeyError(key)                     # as a dict (and PyTorch's ModuleDict) does
         delattr(self, key)
 
     def __len__(self) -> int:

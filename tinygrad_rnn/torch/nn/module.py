@@ -62,6 +62,8 @@ class Module(StateMethods, core.Module):
             buffers[key] = value
         elif isinstance(self.__dict__.get(key), core.Parameter):
             check_assignment("parameter", key, value, value is None, "torch.nn.Parameter or None")
+        elif isinstance(self.__dict__.get(key), core.Module):
+            check_assignment("child module", key, value, value is None, "torch.nn.Module or None")
         super().__setattr__(key, as_parameter(value))
 
     def __delattr__(self, key: str) -> None:
