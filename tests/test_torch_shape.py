@@ -3,6 +3,8 @@
 Every expected value below was produced by running the same code in PyTorch and pasting the result
 (tests/torch_expect.py explains the notation); PyTorch itself is not needed to run these tests.
 """
+import re
+
 import pytest
 
 import tinygrad_rnn.torch as torch
@@ -264,3 +266,20 @@ CASES = [
 @pytest.mark.parametrize("code, expected", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
 def test_matches_pytorch(code, expected):
     run_case(code, expected)
+
+
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_cat_and_stack_check_their_inputs_with_or_without_a_graph(requires_grad):
+    """The no-graph path joins with numpy directly, after the same checks as the graph path: the library's
+    messages in both (not numpy's; these are the library's words, not values recorded from PyTorch)."""
+    a, b = torch.ones(2, requires_grad=requires_grad), torch.ones(3)
+    with pytest.raises(ValueError, match=re.escape("stack: Tensor 1 has shape (3,), but Tensor 0 has (2,)")):
+        torch.stack([a, b])
+    with pytest.raises(ValueError, match=re.escape("concatenate(axis=0): Tensor 1 has shape (1, 3), which does not "
+                                                   "match Tensor 0's shape (1, 2) outside the joined axis")):
+        torch.cat([a.reshape(1, 2), b.reshape(1, 3)])
+    with pytest.raises(ValueError, match="concatenate: 0-d Tensors cannot be concatenated; use stack"):
+        torch.cat([torch.tensor(1.0), a])
+    with pytest.raises(ValueError, match=re.escape("concatenate(axis=3) is out of range for a Tensor with 1 dimensions")):
+        torch.cat([a, b], dim=3)
+    assert torch.cat([a, b]).tolist() == [1.0] * 5 and torch.stack([a, a], dim=-1).shape == (2, 2)

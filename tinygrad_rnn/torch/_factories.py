@@ -3,6 +3,7 @@
 import numpy as np
 
 from .. import join
+from ..op_checks import check_joinable
 from . import _dtype
 from ._autograd import checked_requires_grad
 from ._device import check_device
@@ -205,8 +206,10 @@ def _joined(tensors, dim, fn, join_fn) -> Tensor:
             RuntimeError("stack expects a non-empty TensorList")
     d = result_dtype(*tensors)
     parts = [_of_dtype(t, d) for t in tensors]
-    if not any(p.requires_grad for p in parts):
-        return wrap((np.concatenate if join_fn is join.concatenate else np.stack)([p._data for p in parts], axis=dim))
+    if not any(p.requires_grad for p in parts):       # no graph: numpy's join, after the same checks as join_fn's
+        numpy_join = np.concatenate if join_fn is join.concatenate else np.stack
+        axis = check_joinable(parts, dim, "concatenate" if join_fn is join.concatenate else "stack")
+        return wrap(numpy_join([p._data for p in parts], axis=axis))
     return join_fn(parts, axis=dim)
 
 
