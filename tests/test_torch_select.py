@@ -105,3 +105,14 @@ def test_amin_is_right_in_every_dtype(code, expected):
     """amin never negates integers or bools (which would wrap around or overflow); written out by hand from
     PyTorch's documented behaviour (amin splits the gradient evenly among ties)."""
     run_case(code, expected)
+
+
+def test_tensor_where_refuses_a_float_condition_as_torch_where_does():
+    """PyTorch: x.where(cond, y) is torch.where(cond, x, y), whose condition tensor must hold bools (a float
+    condition was silently read as nonzero here); arrays and lists of bools still convert."""
+    x = torch.tensor([1.0, 2.0])
+    with pytest.raises(RuntimeError, match="^where expected condition to be a boolean tensor, but got a tensor "
+                                           "with dtype Float$"):
+        x.where(torch.tensor([0.5, 0.0]), 0.0)
+    assert x.where(torch.tensor([True, False]), 0.0).tolist() == [1.0, 0.0]
+    assert x.where([False, True], -1.0).tolist() == [-1.0, 2.0]

@@ -10,7 +10,7 @@ from ._device import check_device
 from ._math import as_operand, cast, result_dtype
 from ._random import numpy_rng
 from ._tensor import Tensor, wrap
-from .checks import check_float_op, numpy_names, shape_of
+from .checks import check_condition, check_float_op, numpy_names, shape_of
 
 
 def _infer(data, dtype=None) -> np.ndarray:
@@ -232,10 +232,8 @@ def where(condition, input=None, other=None) -> Tensor:
     """input where condition holds, other elsewhere (with one argument: the indices of the nonzeros)."""
     if input is None and other is None:
         return tuple(wrap(i.astype(np.int64)) for i in np.nonzero(as_operand(condition)))
-    if isinstance(condition, Tensor) and condition.dtype is not _dtype.bool:
-        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
-                           f"{_dtype.scalar_name(condition.dtype)}")
+    cond = check_condition(condition)
     d = result_dtype(input, other)
-    a, b, cond = _of_dtype(input, d), _of_dtype(other, d), np.asarray(as_operand(condition), dtype=bool)
+    a, b = _of_dtype(input, d), _of_dtype(other, d)
     return join.where(cond, a, b) if a.requires_grad or b.requires_grad else wrap(np.where(cond, a._data, b._data))
 

@@ -8,7 +8,7 @@ from ..broadcast import expand_reduced
 from ..join import where as core_where
 from ._autograd import check_inplace, named
 from ._math import as_operand, leaf_like, lifted
-from .checks import check_dim, check_float_op, numpy_names, numpy_spellings, reduce_dims
+from .checks import check_condition, check_dim, check_float_op, numpy_names, numpy_spellings, reduce_dims
 
 
 def _prod_backward(axes: tuple, keepdim: bool, a, out, g):
@@ -58,7 +58,7 @@ class SelectMethods:
 
     def where(self, condition, other):
         """self where condition holds, other elsewhere (torch.where(condition, self, other))."""
-        return core_where(np.asarray(as_operand(condition), dtype=bool), self, lifted(other, self.dtype, self))
+        return core_where(check_condition(condition), self, lifted(other, self.dtype, self))
 
     def masked_select(self, mask):
         """The entries where mask (broadcast to self's shape) is True, as a 1-D tensor."""

@@ -206,3 +206,13 @@ def check_mask(mask, fn: str) -> np.ndarray:
         raise RuntimeError(f"{fn} only supports boolean masks, but got mask with dtype "
                            f"{_dtype.c_name(_dtype.as_dtype(m.dtype))}")
     return m
+
+
+def check_condition(condition) -> np.ndarray:
+    """torch.where's (and Tensor.where's) condition as a bool array: a tensor must hold bools, as in PyTorch
+    (an array or a list is converted)."""
+    data = getattr(condition, "_data", None)
+    if data is not None and data.dtype != np.bool_:
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{_dtype.scalar_name(_dtype.as_dtype(data.dtype))}")
+    return np.asarray(condition if data is None else data, dtype=bool)
