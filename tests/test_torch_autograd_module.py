@@ -29,10 +29,32 @@ def test_an_unused_input_raises_unless_allowed():
     y = (a * 2).sum()
     with pytest.raises(RuntimeError, match="appears to not have been used in the graph"):
         torch.autograd.grad(y, [a, unused])
-    assert torch.autograd.grad(y, [a, unused], allow_unused=True)[1] is None
+    assert torch.autograd.grad(y, [a, unused], allow_unused=True, retain_graph=True)[1] is None
     assert torch.autograd.grad(y, [a, unused], materialize_grads=True)[1].tolist() == [0.0, 0.0, 0.0]
     with pytest.raises(NotImplementedError, match="create_graph=True"):
         torch.autograd.grad(y, a, create_graph=True)
+
+
+def test_grad_frees_the_graph_unless_retain_graph_as_backward_does():
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = (a * a).sum()                                       # dy/da = 2a
+    assert torch.autograd.grad(y, a, retain_graph=True)[0].tolist() == [2.0, 4.0]
+    assert torch.autograd.grad(y, a)[0].tolist() == [2.0, 4.0]
+    for again in (lambda: y.backward(), lambda: torch.autograd.grad(y, a)):
+        with pytest.raises(RuntimeError, match="^Trying to backward through the graph a second time"):
+            again()
+    assert a.grad is None
+
+
+def test_one_gradient_per_output_or_pytorchs_error():
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    outputs = [a.sum(), (a * a).sum()]
+    with pytest.raises(RuntimeError, match="^got 2 tensors and 1 gradients$"):
+        torch.autograd.grad(outputs, a, grad_outputs=[torch.tensor(1.0)])
+    with pytest.raises(RuntimeError, match="^got 2 tensors and 3 gradients$"):
+        torch.autograd.backward(outputs, [None, None, None])
+    assert a.grad is None                                   # nothing ran
+    assert torch.autograd.grad(outputs, a, grad_outputs=[None, torch.tensor(2.0)])[0].tolist() == [5.0, 9.0]
 
 
 def test_backward_accumulates_and_variable_is_the_tensor():

@@ -152,11 +152,6 @@ def seed_of(root, gradient, i: int = 0):
     return root._check_seed(seed)
 
 
-def backward(root, gradient, retain_graph, create_graph: bool, inputs) -> None:
-    """PyTorch's Tensor.backward(): backward_all of one output."""
-    backward_all([(root, gradient)], retain_graph, create_graph, inputs)
-
-
 def backward_all(pairs, retain_graph, create_graph: bool, inputs) -> None:
     """PyTorch's backward() of (output, gradient) pairs: every seed is checked before any pass runs, the
     leaves accumulate the gradients of all outputs, and only then are the saved values released (so
@@ -170,10 +165,16 @@ def backward_all(pairs, retain_graph, create_graph: bool, inputs) -> None:
     seeds = [seed_of(root, gradient, i) for i, (root, gradient) in enumerate(pairs)]
     orders = [retained.sweep(root, seed) for (root, _), seed in zip(pairs, seeds)]
     if not retain_graph:
-        for order in orders:
-            for node in order:
-                if node.parents and _base(node.op) not in _KEEP_NOTHING:
-                    node.backward_fn, node.saved = _graph_freed, None
+        release(orders)
+
+
+def release(orders) -> None:
+    """Free the saved values of the swept graphs (backward or grad without retain_graph): a later pass
+    through an op that needed them raises PyTorch's 'backward through the graph a second time'."""
+    for order in orders:
+        for node in order:
+            if node.parents and _base(node.op) not in _KEEP_NOTHING:
+                node.backward_fn, node.saved = _graph_freed, None
 
 
 def checked_requires_grad(t, flag, message: str = "only Tensors of floating point dtype can require gradients"):

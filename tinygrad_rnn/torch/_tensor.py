@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import tensor as core
 from . import _dtype
-from ._autograd import backward, checked_data, checked_grad, checked_requires_grad, grad_fn_of, retained
+from ._autograd import backward_all, checked_data, checked_grad, checked_requires_grad, grad_fn_of, retained
 from ._convert import ConvertMethods
 from ._device import device as torch_device
 from ._elementwise import ElementwiseMethods
@@ -116,7 +116,7 @@ class Tensor(InPlaceMethods, SelectMethods, ReduceMethods, ShapeMethods, Convert
     def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
         """Backpropagate from this tensor (a scalar, or give `gradient`); leaves' .grad accumulate, and the
         graph's saved values are released unless retain_graph=True."""
-        backward(self, gradient, retain_graph, create_graph, inputs)
+        backward_all([(self, gradient)], retain_graph, create_graph, inputs)
 
     def detach(self) -> "Tensor":
         """A new leaf sharing this data, cut from the graph."""

@@ -19,6 +19,8 @@ def _pairs(outputs, grad_outputs) -> list:
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     seeds = [None] * len(outputs) if grad_outputs is None else \
         [grad_outputs] if isinstance(grad_outputs, Tensor) else list(grad_outputs)
+    if len(seeds) != len(outputs):
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(seeds)} gradients")
     return list(zip(outputs, seeds))
 
 
@@ -37,13 +39,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
                                   "so there are no higher-order gradients")
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     pairs = [(out, _autograd.seed_of(out, seed, i)) for i, (out, seed) in enumerate(_pairs(outputs, grad_outputs))]
-    found, saved = [None] * len(inputs), [(x, x._grad) for x in inputs]
+    found, saved, orders = [None] * len(inputs), [(x, x._grad) for x in inputs], []
     try:
         for out, seed in pairs:
             with grads_kept(out):
                 for x in inputs:
                     x._grad = None
-                run_backward(out, seed, keep_grads=True)
+                orders.append(run_backward(out, seed, keep_grads=True))
                 for i, x in enumerate(inputs):
                     if x._grad is not None:
                         found[i] = x._grad.copy() if found[i] is None else found[i] + x._grad
@@ -53,6 +55,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
     if any(g is None for g in found) and not (allow_unused or materialize_grads):
         raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
                            "Set allow_unused=True if this is the desired behavior.")
+    if not retain_graph:
+        _autograd.release(orders)
     return tuple(leaf_like(x, np.zeros_like(x._data)) if g is None and materialize_grads else
                  None if g is None else leaf_like(x, g) for x, g in zip(inputs, found))
 
