@@ -411,3 +411,14 @@ def test_norm_of_every_order():
     assert abs(torch.tensor([2.0, 4.0], dtype=torch.float64).norm(-1).item() - 4 / 3) < 1e-12
     x.norm(0).backward()
     assert x.grad.tolist() == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_norm_computes_in_the_dtype_it_is_given():
+    """dtype= casts the input first, as PyTorch's norm does: the 2^-24 in 1 + 2^-24 is lost in a float32 sum,
+    not in a float64 one, and the gradient reaches the float32 input in its own dtype."""
+    x = torch.tensor([1.0, 2.0 ** -12], requires_grad=True)
+    n = x.norm(dtype=torch.float64)
+    assert n.dtype == torch.float64 and n.item() == (1 + 2.0 ** -24) ** 0.5
+    assert x.norm().dtype == torch.float32 and x.norm().item() == 1.0
+    n.backward()
+    assert x.grad.dtype == torch.float32 and x.grad.tolist() == [1.0, 2.0 ** -12]

@@ -26,6 +26,7 @@ def _return_type(name: str):
 
 RETURN_TYPES = {name: _return_type(name) for name in ("max", "min", "sort", "topk")}
 _MEAN = "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: …"
+_NORM = "linalg.vector_norm: Expected a floating point or complex tensor as input. Got …"
 
 
 def _take(t, indices: np.ndarray, d: int):
@@ -168,9 +169,9 @@ class ReduceMethods:
 
     def norm(self, p="fro", dim=None, keepdim: bool = False, dtype=None):
         """The p-norm (2 and 'fro' by default, any other p, inf and -inf) over everything or `dim`; p = 0
-        counts the nonzero entries (with a zero gradient, as in PyTorch)."""
+        counts the nonzero entries (with a zero gradient, as in PyTorch); computed in `dtype` when given."""
         axes, keepdim = reduce_dims(self, dim, keepdim, "norm")
-        x = check_floating(self, "linalg.vector_norm: Expected a floating point or complex tensor as input. Got …")
+        x = check_floating(self, _NORM).to(dtype)
         if p in ("fro", 2):
             return _norm2(x, axes, keepdim)
         if p in (np.inf, -np.inf):                  # the largest or the smallest |x|
@@ -234,8 +235,7 @@ class ReduceMethods:
         return tuple(leaf_like(self, column) for column in rows.T) if as_tuple else leaf_like(self, rows)
 
     def cumsum(self, dim: int, dtype=None):
-        """Running sums along `dim` (after a cast to `dtype`, if given); the gradient is the reversed running
-        sum of g."""
+        """Running sums along `dim` (cast to `dtype` first, if given); their gradient is g's reversed running sum."""
         d = check_dim(dim, self._data.ndim, "cumsum")
         if dtype is not None:
             return self.to(dtype).cumsum(d)
