@@ -35,6 +35,11 @@ sigmoid output s, tanh' = 1 - tanh^2, and da the gradient of the packed pre-acti
 
 A gradient is computed only for a parent that required grad when the step ran. The closures keep
 arrays (the gates, the previous state's data, W), never the output node, so no cycle is made.
+
+Inside a sequence layer a step is called with `seq` = (SequenceGrad, t): its parent is then the whole
+sequence's x_proj (T, B, G*H), of which it reads row t, and it writes da into row t of one array that
+the sequence's steps share, instead of a new one (nn/sequence_grad.py: x_proj's gradient is that array,
+and W_hh's is one product of it, where the plain way copied every da twice).
 """
 from __future__ import annotations
 
@@ -48,6 +53,7 @@ from .cell import RecurrentCell
 from .gru_cell import GRUCell
 from .lstm_cell import LSTMCell
 from .rnn_cell import RNNCell
+from .sequence_grad import SequenceProduct, SequenceRows
 
 SUPPORTED = "RNNCell, LSTMCell(variant='standard') and GRUCell"
 
@@ -64,8 +70,8 @@ def check_fusable(cell: RecurrentCell, owner: str = "fused_step") -> None:
 
 
 def step_function(cell: RecurrentCell, owner: str = "fused_step"):
-    """`(x_proj, state) -> new state`: the fused step of `cell`, checked once here rather than at every
-    step (what the sequence layers call inside their time loop)."""
+    """`(x_proj, state, seq=None) -> new state`: the fused step of `cell`, checked once here rather than at
+    every step (what the sequence layers call inside their time loop, with seq = (SequenceGrad, t))."""
     check_fusable(cell, owner)
     return functools.partial(_STEPS[type(cell)], cell)
 
@@ -98,35 +104,55 @@ def _weight_grad(d: np.ndarray, v: np.ndarray) -> ProductGrad:
     return ProductGrad(_rows(d), _rows(v))
 
 
+def _input_part(x_proj: Tensor, seq) -> np.ndarray:
+    """This step's x_proj data: all of it, or row t of the sequence's (T, B, G*H)."""
+    return x_proj._data if seq is None else x_proj._data[seq[1]]
+
+
+def _new_da(like: np.ndarray, seq) -> np.ndarray:
+    """Where the step writes da: a new array like `like`, or its row of the sequence's shared gradient."""
+    return np.empty_like(like) if seq is None else seq[0].row(seq[1])
+
+
+def _input_grad(da: np.ndarray, seq):
+    """x_proj's gradient: da itself, or row t of the sequence's gradient (which da was written into)."""
+    return da if seq is None else SequenceRows(*seq)
+
+
+def _recurrent_grad(da: np.ndarray, hp: np.ndarray, seq):
+    """W's gradient da^T h_prev: a ProductGrad, or a SequenceProduct (row t of the shared gradient)."""
+    return _weight_grad(da, hp) if seq is None else SequenceProduct(*seq, _rows(hp))
+
+
 def _batch_sum(d: np.ndarray) -> np.ndarray:
     """The gradient of a bias added to every row: d summed over the batch axis (if there is one)."""
     return d.sum(axis=0) if d.ndim == 2 else d
 
 
-def _rnn_step(cell: RNNCell, x_proj: Tensor, h_prev: Tensor) -> Tensor:
+def _rnn_step(cell: RNNCell, x_proj: Tensor, h_prev: Tensor, seq=None) -> Tensor:
     """One Elman step as one node; keeps h_prev's data, W, and h (tanh) or the pre-activation a (relu)."""
     hp, w = h_prev._data, cell.weight_hh._data
-    a = x_proj._data + np.dot(hp, w.T)                                      # (..., H)
+    a = _input_part(x_proj, seq) + np.dot(hp, w.T)                          # (..., H)
     tanh = cell.nonlinearity == "tanh"
     h = np.tanh(a) if tanh else np.maximum(a, 0)
     parents = (x_proj, h_prev, cell.weight_hh)
     need_x, need_h, need_w = (p.requires_grad for p in parents)
 
     def backward(g):
-        da = g * (1 - h * h) if tanh else g * (a > 0)
-        return (da if need_x else None, np.dot(da, w) if need_h else None,
-                _weight_grad(da, hp) if need_w else None)
+        da = np.multiply(g, 1 - h * h if tanh else a > 0, out=_new_da(h, seq))
+        return (_input_grad(da, seq) if need_x else None, np.dot(da, w) if need_h else None,
+                _recurrent_grad(da, hp, seq) if need_w else None)
     return x_proj._child(h, parents, backward, "rnn_cell")
 
 
-def _lstm_step(cell: LSTMCell, x_proj: Tensor, state: tuple) -> tuple:
+def _lstm_step(cell: LSTMCell, x_proj: Tensor, state: tuple, seq=None) -> tuple:
     """One standard LSTM step as one node whose output packs hc = [h, c] (..., 2H); h and c are its two
     halves (basic slices, whose gradients the engine writes straight into hc's). Keeps the gates
     i, f, g, o, tanh(c), and the data of h_prev, c_prev and W."""
     h_prev, c_prev = state
     H = cell.hidden_size
     hp, cp, w = h_prev._data, c_prev._data, cell.weight_hh._data
-    a = x_proj._data + np.dot(hp, w.T)                                      # (..., 4H)
+    a = _input_part(x_proj, seq) + np.dot(hp, w.T)                          # (..., 4H)
     s = sigmoid(a)                                                        # the gates i, f, g, o:
     s[..., 2 * H:3 * H] = np.tanh(a[..., 2 * H:3 * H])                    # g's block is a tanh
     i, f, g, o = s[..., :H], s[..., H:2 * H], s[..., 2 * H:3 * H], s[..., 3 * H:]
@@ -142,18 +168,19 @@ def _lstm_step(cell: LSTMCell, x_proj: Tensor, state: tuple) -> tuple:
         slope = s * (1 - s)                                                # i(1-i), f(1-f), _, o(1-o)
         slope[..., 2 * H:3 * H] = 1 - g * g                                # tanh' for g
         # the gradients of the activations i, f, g, o, times their slopes: (..., 4H) [da_i, da_f, da_g, da_o]
-        da = np.concatenate([dc * g, dc * cp, dc * i, gh * tc], axis=-1) * slope
-        return (da if need_x else None, np.dot(da, w) if need_h else None, dc * f if need_c else None,
-                _weight_grad(da, hp) if need_w else None)
+        da = np.concatenate([dc * g, dc * cp, dc * i, gh * tc], axis=-1, out=_new_da(s, seq))
+        da *= slope
+        return (_input_grad(da, seq) if need_x else None, np.dot(da, w) if need_h else None,
+                dc * f if need_c else None, _recurrent_grad(da, hp, seq) if need_w else None)
     hc = x_proj._child(np.concatenate([h, c], axis=-1), parents, backward, "lstm_cell")
     return hc[..., :H], hc[..., H:]
 
 
-def _gru_step(cell: GRUCell, x_proj: Tensor, h_prev: Tensor) -> Tensor:
+def _gru_step(cell: GRUCell, x_proj: Tensor, h_prev: Tensor, seq=None) -> Tensor:
     """One GRU step (either reset_after form) as one node. Keeps r, z, n, the data of h_prev and W, and
     for the reset product h_n (reset_after=True) or r * h_prev (reset_after=False)."""
     H, after = cell.hidden_size, cell.reset_after
-    x, hp, w = x_proj._data, h_prev._data, cell.weight_hh._data
+    x, hp, w = _input_part(x_proj, seq), h_prev._data, cell.weight_hh._data
     has_b = cell.bias_hh is not None
     b = cell.bias_hh._data if has_b else None
     rows = slice(None) if after else slice(0, 2 * H)                       # the rows applied to h_prev
@@ -176,7 +203,7 @@ def _gru_step(cell: GRUCell, x_proj: Tensor, h_prev: Tensor) -> Tensor:
     def backward(gh):
         dn = gh * (1 - z)
         dz = gh * (hp - n)
-        da = np.empty_like(x)                                              # (..., 3H): [da_r, da_z, da_n]
+        da = _new_da(x, seq)                                               # (..., 3H): [da_r, da_z, da_n]
         dan = dn * (1 - n * n)
         da[..., 2 * H:] = dan
         da[..., H:2 * H] = dz * z * (1 - z)
@@ -194,7 +221,7 @@ def _gru_step(cell: GRUCell, x_proj: Tensor, h_prev: Tensor) -> Tensor:
             # two blocks of rows with different right factors (h_prev, r * h_prev): made here, not deferred
             dw = np.concatenate([np.dot(_rows(da[..., :2 * H]).T, _rows(hp)),
                                  np.dot(_rows(dan).T, _rows(rh))]) if need_w else None
-        grads = (da if need_x else None, dh, dw)
+        grads = (_input_grad(da, seq) if need_x else None, dh, dw)
         return grads + ((_batch_sum(dq) if need_b else None,) if has_b else ())
     return x_proj._child(h, parents, backward, "gru_cell")
 

@@ -22,6 +22,7 @@ from .gru_cell import GRUCell
 from .lstm_cell import LSTMCell
 from .module import Module
 from .rnn_cell import RNNCell
+from .sequence_grad import SequenceGrad
 
 
 def _parts(state) -> tuple:
@@ -150,9 +151,12 @@ class RecurrentLayer(Module):
         x_proj = cell.project(x.reshape(T * B, I)).reshape(T, B, -1)              # all steps, one linear
         outputs = [None] * T
         step = step_function(cell, type(self).__name__) if self.fused else cell.step
+        # fused steps that need x_proj's gradient read their row of it and share one gradient array
+        grad = SequenceGrad(x_proj) if self.fused and x_proj.requires_grad else None
         for t in (reversed(range(T)) if reverse else range(T)):
             with scope(f"t={t + 1}"):
-                new = cell.name_state(step(x_proj[t], state))                      # h (, c): drawn by name
+                new = step(x_proj[t], state) if grad is None else step(x_proj, state, (grad, t))
+                new = cell.name_state(new)                                        # h (, c): drawn by name
                 if valid is None or valid[t].all():
                     state = new
                     outputs[t] = _parts(new)[0]
