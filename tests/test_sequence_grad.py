@@ -145,3 +145,16 @@ def test_anomaly_mode_checks_both_parts_of_every_step(cls):
         weighted(output.parents[1]).backward()
     weighted(composed(x_input())[0].parents[1]).backward()
     np.testing.assert_allclose(fused.weight_hh_l0.grad, composed.weight_hh_l0.grad, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("cls", [RNN, LSTM])
+def test_a_given_initial_state_enters_the_first_steps_product(cls):
+    """h0 is h_{t-1} of the first step of each direction (t = 1 forwards, t = T backwards): with a given
+    hx, W_hh's gradient includes its products, as the composed layer's does."""
+    composed, fused = layers(cls, {"bidirectional": True, "num_layers": 2})
+    rng = np.random.default_rng(3)
+    hx = tuple(tr.Tensor(rng.standard_normal((4, B, H))) for _ in range(2 if cls is LSTM else 1))
+    for layer in (composed, fused):
+        weighted(layer(x_input(), hx=hx if cls is LSTM else hx[0])[0]).backward()
+    for (_, p), (_, q) in zip(fused.named_parameters(), composed.named_parameters()):
+        np.testing.assert_allclose(p.grad, q.grad, rtol=1e-12, atol=1e-15)
