@@ -21,7 +21,7 @@ def matmul(x, y):
     a, b = x._data, y._data
     check_matmul(a, b)
     try:
-        out = np.matmul(a, b)
+        out = np.asarray(np.matmul(a, b))          # (two 1-D operands give a numpy scalar)
     except ValueError:
         raise ValueError(f"matmul: cannot broadcast the batch axes of {a.shape} and {b.shape}") from None
     need_a, need_b = x.requires_grad, y.requires_grad

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..rng import default_generator
 from ..tensor import Tensor
-from .checks import check_batch, check_dtype, check_positive_int
+from .checks import check_batch, check_dtype, check_positive_int, float_dtype
 from .functional import linear
 from .module import Module, Parameter
 
@@ -89,6 +89,7 @@ class RecurrentCell(Module):
     def init_state(self, batch: int | None = None, dtype=np.float64):
         """The zero state: (batch, H) per state tensor, or (H,) for an unbatched input (batch=None)."""
         check_batch(type(self).__name__, batch)
+        dtype = float_dtype(dtype, f"{type(self).__name__}.init_state(dtype=...) expects float32 or float64")
         shape = (self.hidden_size,) if batch is None else (batch, self.hidden_size)
         zeros = tuple(Tensor(np.zeros(shape, dtype=dtype), name=f"{s}0") for s in self.state_names)  # h0, c0
         return zeros[0] if self.num_states == 1 else zeros

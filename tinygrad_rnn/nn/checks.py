@@ -5,7 +5,7 @@ from numbers import Real
 
 import numpy as np
 
-from ..checks import as_array, as_float_array, check_flag, is_int, normalize_axes
+from ..op_checks import as_array, as_float_array, check_flag, float_dtype, is_int, normalize_axes
 from ..tensor import Tensor
 from .module import Parameter
 
@@ -41,9 +41,9 @@ def check_layer_arguments(name: str, input_size, hidden_size, num_layers, dropou
 
 
 def check_batch(owner: str, batch) -> None:
-    """A state's batch size: a positive int, or None for an unbatched state."""
-    if batch is not None and (not is_int(batch) or batch < 1):
-        raise ValueError(f"{owner}.init_state(batch=...) expects a positive int or None, got {batch!r}")
+    """A state's batch size: an int >= 0 (0: an empty batch, as PyTorch's cells allow), or None for unbatched."""
+    if batch is not None and (not is_int(batch) or batch < 0):
+        raise ValueError(f"{owner}.init_state(batch=...) expects an int >= 0 or None, got {batch!r}")
 
 
 def check_parameter(owner: str, name: str, value) -> None:
@@ -92,10 +92,10 @@ def check_reduction(reduction: str, fn: str) -> None:
 
 
 def class_indices(values, what: str, fn: str) -> np.ndarray:
-    """Integer class or row indices (whole-number floats are accepted and cast)."""
+    """Integer class or row indices (whole-number floats within int64's range are accepted and cast)."""
     idx = as_array(values._data if isinstance(values, Tensor) else values, f"{fn}: {what}")
     if idx.dtype.kind not in "iu":
-        if idx.dtype.kind != "f" or not np.all(np.isfinite(idx) & (idx == np.round(idx))):
+        if idx.dtype.kind != "f" or not np.all((np.abs(idx) < 2.0 ** 63) & (idx == np.round(idx))):  # nan, inf fail
             kind = "integer class indices" if what == "targets" else "integers"
             raise TypeError(f"{fn}: {what} must be {kind}, got dtype {idx.dtype}")
         idx = idx.astype(np.int64)
