@@ -5,11 +5,13 @@
     opt.zero_grad(); loss.backward(); opt.step(); sched.step()
 
 optimizer.py holds the base (groups, state, state_dict) and `descend`; sgd.py and adaptive.py the update
-rules; scheduler.py, lr_scheduler.py and plateau.py the schedulers; checks.py every argument check.
+rules; lbfgs.py L-BFGS (whose step(closure) re-evaluates the loss) and line_search.py its strong-Wolfe
+search; scheduler.py, lr_scheduler.py and plateau.py the schedulers; checks.py every argument check.
 """
 from . import lr_scheduler
 from .adaptive import Adagrad, Adam, AdamW, RMSprop
+from .lbfgs import LBFGS
 from .optimizer import Optimizer, descend
 from .sgd import SGD
 
-__all__ = ["Optimizer", "descend", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "lr_scheduler"]
+__all__ = ["Optimizer", "descend", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "LBFGS", "lr_scheduler"]
