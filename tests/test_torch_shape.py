@@ -260,6 +260,62 @@ CASES = [
      T('float32', (2, 2), [[2.0, 3.0], [4.0, 0.5]])),
     ('functions', 'm = torch.tensor([[3.0, 1.0, 2.0], [0.5, 4.0, 4.0]]); r = (torch.reshape(m, (3, 2)), torch.flatten(m), torch.transpose(m, 0, 1).shape, torch.squeeze(torch.zeros(1, 2)).shape, torch.unsqueeze(torch.zeros(2), 1).shape, torch.permute(m, (1, 0)).shape, torch.t(m).shape, torch.narrow(m, 1, 0, 1).shape)',
      (T('float32', (3, 2), [[3.0, 1.0], [2.0, 0.5], [4.0, 4.0]]), T('float32', (6,), [3.0, 1.0, 2.0, 0.5, 4.0, 4.0]), S(3, 2), S(2), S(2, 1), S(3, 2), S(3, 2), S(2, 1),)),
+    ('unsqueeze_in_place', 't = torch.tensor([1, 2, 3]); v = t[1:]; s = t.unsqueeze_(-1); r = (s is t, t.shape, v.shape, t)',
+     (True, S(3, 1), S(2), T('int64', (3, 1), [[1], [2], [3]]), )),
+    ('unsqueeze_in_place_shares_memory', 't = torch.zeros(2, 3); v = t.view(6); t.unsqueeze_(0); t[0, 1, 2] = 5.0; r = (t.shape, v)',
+     (S(1, 2, 3), T('float32', (6,), [0.0, 0.0, 0.0, 0.0, 0.0, 5.0]), )),
+    ('squeeze_in_place', 't = torch.zeros(2, 1, 3, 1); r = (t.squeeze_(1).shape, t.squeeze_().shape, t.squeeze_(0).shape)',
+     (S(2, 3, 1), S(2, 3), S(2, 3), )),
+    ('transpose_in_place', 't = torch.arange(6).view(2, 3); s = t.transpose_(0, 1); t[0, 1] = 100; r = (s is t, t, t.is_contiguous())',
+     (True, T('int64', (3, 2), [[0, 100], [1, 4], [2, 5]]), False, )),
+    ('t_in_place', 't = torch.arange(6.).view(2, 3); v = t.view(6); t.t_(); t[0, 1] = 100.0; r = (t.shape, v)',
+     (S(3, 2), T('float32', (6,), [0.0, 1.0, 2.0, 100.0, 4.0, 5.0]), )),
+    ('swapdims_in_place', 't = torch.zeros(2, 3, 4); r = (t.swapdims_(0, 2).shape, t.swapaxes_(1, 2).shape)',
+     (S(4, 3, 2), S(4, 2, 3), )),
+    ('t_in_place_3d', 'r = torch.zeros(2, 3, 4).t_()',
+     E('RuntimeError', 't_() expects a tensor with <= 2 dimensions, but self is 3D')),
+    ('unsqueeze_in_place_out_of_range', 'r = torch.ones(3).unsqueeze_(2)',
+     E('IndexError', 'Dimension out of range (expected to be in range of [-2, 1], but got 2)')),
+    ('unsqueeze_in_place_leaf', 'x = torch.ones(2, 1, requires_grad=True); r = x.unsqueeze_(0)',
+     E('RuntimeError', 'a leaf Variable that requires grad is being used in an in-place operation.')),
+    ('squeeze_in_place_leaf', 'x = torch.ones(2, 1, requires_grad=True); r = x.squeeze_()',
+     E('RuntimeError', 'a leaf Variable that requires grad is being used in an in-place operation.')),
+    ('t_in_place_leaf', 'x = torch.ones(2, 1, requires_grad=True); r = x.t_()',
+     E('RuntimeError', 'a leaf Variable that requires grad is being used in an in-place operation.')),
+    ('unsqueeze_in_place_no_grad', 'x = torch.ones(2, requires_grad=True)\nwith torch.no_grad(): x.unsqueeze_(0)\nr = (x.shape, x.requires_grad, x.is_leaf)',
+     (S(1, 2), True, True, )),
+    ('cat_skips_empty_1d', 'out = torch.tensor([])\nfor i in range(3): out = torch.cat((out, torch.ones(1, 2) * i))\nr = (out, torch.cat([torch.ones(2, 3), torch.tensor([])], 1).shape, torch.cat([torch.tensor([]), torch.tensor([])]).shape, torch.cat([torch.tensor([], dtype=torch.long), torch.tensor([1, 2])]))',
+     (T('float32', (3, 2), [[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]), S(2, 3), S(0), T('int64', (2,), [1, 2]), )),
+    ('cat_skips_empty_1d_with_grad', 'x = torch.ones(2, 3, requires_grad=True); y = torch.cat([torch.tensor([]), x * 2]); y.sum().backward(); r = (y, x.grad)',
+     (T('float32', (2, 3), [[2.0, 2.0, 2.0], [2.0, 2.0, 2.0]], rg=True), T('float32', (2, 3), [[2.0, 2.0, 2.0], [2.0, 2.0, 2.0]]), )),
+    ('cat_zero_dim', 'r = torch.cat([torch.ones(2), torch.tensor(3.0)])',
+     E('RuntimeError', 'zero-dimensional tensor (at position 1) cannot be concatenated')),
+    ('cat_zero_dims', 'loss = torch.tensor(1.5); r = torch.cat([loss, loss])',
+     E('RuntimeError', 'zero-dimensional tensor (at position 0) cannot be concatenated')),
+    ('cat_number_of_dims', 'r = torch.cat([torch.ones(2, 3), torch.ones(2, 4, 1)], 1)',
+     E('RuntimeError', 'Tensors must have same number of dimensions: got 2 and 3')),
+    ('cat_sizes', 'r = torch.cat([torch.ones(2, 3), torch.ones(2, 4), torch.ones(3, 4)], 1)',
+     E('RuntimeError', 'Sizes of tensors must match except in dimension 1. Expected size 2 but got size 3 for tensor number 2 in the list.')),
+    ('cat_sizes_after_empty', 'r = torch.cat([torch.zeros(0, 3), torch.ones(2, 2)])',
+     E('RuntimeError', 'Sizes of tensors must match except in dimension 0. Expected size 3 but got size 2 for tensor number 1 in the list.')),
+    ('cat_dim_out_of_range', 'r = torch.cat([torch.ones(2, 3)], dim=-3)',
+     E('IndexError', 'Dimension out of range (expected to be in range of [-2, 1], but got -3)')),
+    ('stack_sizes', 'r = torch.stack([torch.ones(2), torch.ones(2), torch.ones(3)])',
+     E('RuntimeError', 'stack expects each tensor to be equal size, but got [2] at entry 0 and [3] at entry 2')),
+    ('stack_zero_dim_and_one', 'r = torch.stack([torch.tensor(1.0), torch.ones(1)])',
+     E('RuntimeError', 'stack expects each tensor to be equal size, but got [] at entry 0 and [1] at entry 1')),
+    ('stack_dim_out_of_range', 'r = torch.stack([torch.ones(2), torch.ones(2)], 2)',
+     E('IndexError', 'Dimension out of range (expected to be in range of [-2, 1], but got 2)')),
+    ('index_zero_dim', 'loss = torch.tensor(2.5); r = loss.data[0]',
+     E('IndexError', 'invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number')),
+    ('index_zero_dim_other_int', 'r = torch.tensor(2.5)[1]',
+     E('IndexError', 'index 1 is out of bounds for dimension 0 with size 0')),
+    ('index_zero_dim_slice', 'r = torch.tensor(2.5)[0:1]',
+     E('IndexError', 'slice() cannot be applied to a 0-dim tensor.')),
+    ('setitem_zero_dim', 't = torch.tensor(2.5); t[0] = 1.0',
+     E('IndexError', 'invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number')),
+    ('index_zero_dim_allowed', 't = torch.tensor(2.5); r = (t[None], t[...], t[True])',
+     (T('float32', (1,), [2.5]), T('float32', (), 2.5), T('float32', (1,), [2.5]), )),
 ]
 
 
@@ -270,16 +326,20 @@ def test_matches_pytorch(code, expected):
 
 @pytest.mark.parametrize("requires_grad", [False, True])
 def test_cat_and_stack_check_their_inputs_with_or_without_a_graph(requires_grad):
-    """The no-graph path joins with numpy directly, after the same checks as the graph path: the library's
-    messages in both (not numpy's; these are the library's words, not values recorded from PyTorch)."""
+    """The no-graph path joins with numpy directly, after the same checks as the graph path: PyTorch's
+    errors in both (the messages PyTorch 2.x gave for this code, written out), and its legacy rule that cat
+    skips a tensor of shape (0,)."""
     a, b = torch.ones(2, requires_grad=requires_grad), torch.ones(3)
-    with pytest.raises(ValueError, match=re.escape("stack: Tensor 1 has shape (3,), but Tensor 0 has (2,)")):
+    with pytest.raises(RuntimeError, match=re.escape("stack expects each tensor to be equal size, but got [2] at "
+                                                     "entry 0 and [3] at entry 1")):
         torch.stack([a, b])
-    with pytest.raises(ValueError, match=re.escape("concatenate(axis=0): Tensor 1 has shape (1, 3), which does not "
-                                                   "match Tensor 0's shape (1, 2) outside the joined axis")):
+    with pytest.raises(RuntimeError, match=re.escape("Sizes of tensors must match except in dimension 0. Expected "
+                                                     "size 2 but got size 3 for tensor number 1 in the list.")):
         torch.cat([a.reshape(1, 2), b.reshape(1, 3)])
-    with pytest.raises(ValueError, match="concatenate: 0-d Tensors cannot be concatenated; use stack"):
+    with pytest.raises(RuntimeError, match=re.escape("zero-dimensional tensor (at position 0) cannot be concatenated")):
         torch.cat([torch.tensor(1.0), a])
-    with pytest.raises(ValueError, match=re.escape("concatenate(axis=3) is out of range for a Tensor with 1 dimensions")):
+    with pytest.raises(IndexError, match=re.escape("Dimension out of range (expected to be in range of [-1, 0], but "
+                                                   "got 3)")):
         torch.cat([a, b], dim=3)
     assert torch.cat([a, b]).tolist() == [1.0] * 5 and torch.stack([a, a], dim=-1).shape == (2, 2)
+    assert torch.cat([torch.tensor([]), a.reshape(1, 2)]).shape == (1, 2)

@@ -13,6 +13,7 @@ from ._factories import (arange, as_tensor, cat, concat, concatenate, empty, emp
                          full_like, linspace, multinomial, normal, ones, ones_like, rand, rand_like, randint,
                          randn, randn_like, randperm, stack, tensor, where, zeros, zeros_like)
 from ._functions import FUNCTIONS, addmm, allclose, bernoulli, equal, is_floating_point, is_tensor, isclose
+from ._format import set_printoptions
 from ._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ._legacy import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
                       LongTensor, ShortTensor, tensortype)

@@ -11,6 +11,7 @@ from ._math import as_operand, cast, result_dtype
 from ._random import numpy_rng
 from ._tensor import Tensor, wrap
 from .checks import check_condition, check_float_op, numpy_names, shape_of
+from .join_checks import check_cat, check_stack
 
 
 def _infer(data, dtype=None) -> np.ndarray:
@@ -206,6 +207,10 @@ def _joined(tensors, dim, fn, join_fn) -> Tensor:
             RuntimeError("stack expects a non-empty TensorList")
     d = result_dtype(*tensors)
     parts = [_of_dtype(t, d) for t in tensors]
+    if fn == "cat":
+        parts, dim = check_cat(parts, dim)
+    else:
+        dim = check_stack(parts, dim)
     if not any(p.requires_grad for p in parts):       # no graph: numpy's join, after the same checks as join_fn's
         numpy_join = np.concatenate if join_fn is join.concatenate else np.stack
         axis = check_joinable(parts, dim, "concatenate" if join_fn is join.concatenate else "stack")

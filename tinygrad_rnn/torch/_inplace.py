@@ -1,4 +1,5 @@
-"""torch.Tensor's in-place methods (`add_`, `zero_`, `uniform_`, `t[i] = v`, `t += 1`, ...).
+"""torch.Tensor's in-place methods (`add_`, `zero_`, `uniform_`, `t[i] = v`, `t += 1`, ...), and the
+in-place shape methods (`unsqueeze_`, `squeeze_`, `transpose_`, `t_`: the same memory in a new shape).
 
 They write into the tensor's own array, so views see the change (`x[i][0][k] = 1` fills x), as in
 PyTorch. Arithmetic in place keeps the tensor's dtype and refuses a result of a higher kind (float into
@@ -14,10 +15,12 @@ from .. import tensor as core
 from ..autograd import _local
 from . import _dtype
 from ._autograd import check_inplace
+from ._grad_mode import no_grad
 from ._math import as_operand, result_dtype
 from ._random import numpy_rng
 from ._shape import _index
-from .checks import check_expand, check_float_op, check_floating, check_inplace_shape, check_mask, index_error
+from .checks import (alpha_and_other, check_expand, check_float_op, check_floating, check_inplace_shape, check_mask,
+                     index_error)
 
 
 def _random(t, generator, fn: str, kernel: str) -> np.random.Generator:
@@ -57,14 +60,16 @@ class InPlaceMethods:
             check_expand(np.shape(value), self._data[index].shape)
             raise
 
-    def add_(self, other, alpha=1):
-        """self += alpha * other."""
+    def add_(self, other, *args, alpha=None):
+        """self += alpha * other (alpha keyword-only; the deprecated add_(alpha, other) warns, as in PyTorch)."""
+        other, alpha = alpha_and_other("add_", other, args, alpha)
         check_float_op(self._data.dtype.kind == "f" or not isinstance(alpha, float), "For integral input tensors, "
                        "argument alpha must not be a floating point number.")
         return self._write("add_", lambda a: a + alpha * as_operand(other), other)
 
-    def sub_(self, other, alpha=1):
-        """self -= alpha * other."""
+    def sub_(self, other, *args, alpha=None):
+        """self -= alpha * other (alpha keyword-only; the deprecated sub_(alpha, other) warns)."""
+        other, alpha = alpha_and_other("sub_", other, args, alpha)
         return self._write("sub_", lambda a: a - alpha * as_operand(other), other)
 
     def mul_(self, other):
@@ -144,6 +149,34 @@ class InPlaceMethods:
         """Fill with 1 with probability p, else 0."""
         rng = numpy_rng(generator, "bernoulli_")
         return self._write("bernoulli_", rng.random(self._data.shape) < as_operand(p))
+
+    def _restride(self, fn: str, method: str, *args):
+        """Give self the shape `method` (a view op) would give it, over the same memory; returns self."""
+        check_inplace(self, fn)
+        if fn == "t_":
+            check_float_op(self._data.ndim <= 2, f"t_() expects a tensor with <= 2 dimensions, but self is "
+                           f"{self._data.ndim}D")
+        with no_grad():
+            self._data = getattr(self, method)(*args)._data
+        return self
+
+    def unsqueeze_(self, dim: int):
+        """unsqueeze in place: a new dimension of length 1 at `dim`."""
+        return self._restride("unsqueeze_", "unsqueeze", dim)
+
+    def squeeze_(self, dim=None):
+        """squeeze in place: drop the dimensions of length 1 (all, or those named by `dim`)."""
+        return self._restride("squeeze_", "squeeze", dim)
+
+    def transpose_(self, dim0: int, dim1: int):
+        """transpose in place: swap two dimensions."""
+        return self._restride("transpose_", "transpose", dim0, dim1)
+
+    swapaxes_ = swapdims_ = transpose_
+
+    def t_(self):
+        """t in place: transpose a matrix."""
+        return self._restride("t_", "t")
 
     def _augmented(self, other, op: str, fn: str):
         """t op= v: in place, or re-bound to the out-of-place result when grad mode records it (t is a

@@ -12,7 +12,7 @@ from .. import tensor as core
 from ..autograd import Node
 from . import _dtype
 from ._autograd import named
-from .checks import broadcast_shape, check_float_op, check_matmul
+from .checks import alpha_and_other, broadcast_shape, check_float_op, check_matmul
 
 
 def as_operand(x):
@@ -199,21 +199,21 @@ class MathMethods:
 
     pow = __pow__
 
-    def add(self, other, alpha=1):
-        """self + alpha * other."""
+    def add(self, other, *args, alpha=None):
+        """self + alpha * other (alpha keyword-only; the deprecated add(alpha, other) warns, as in PyTorch)."""
+        other, alpha = alpha_and_other("add", other, args, alpha)
         return self + (other if alpha == 1 else other * alpha)
 
-    def sub(self, other, alpha=1):
-        """self - alpha * other."""
+    def sub(self, other, *args, alpha=None):
+        """self - alpha * other (alpha keyword-only; the deprecated sub(alpha, other) warns, as in PyTorch)."""
+        other, alpha = alpha_and_other("sub", other, args, alpha)
         return self - (other if alpha == 1 else other * alpha)
-
-    subtract = sub
 
     def mul(self, other):
         """self * other."""
         return self * other
 
-    multiply = mul
+    multiply, subtract = mul, sub
 
     def div(self, other, rounding_mode=None):
         """self / other; rounding_mode 'floor' or 'trunc' rounds the quotient (integers stay integers, and

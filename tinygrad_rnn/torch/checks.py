@@ -1,6 +1,7 @@
 """The dialect's argument checks, with PyTorch's messages where PyTorch has one (kept out of the maths)."""
 import functools
 import re
+import warnings
 
 import numpy as np
 
@@ -140,6 +141,12 @@ def check_matmul(a: np.ndarray, b: np.ndarray) -> None:
 
 def index_error(err: IndexError, shape: tuple, index) -> IndexError:
     """numpy's complaint about an index, in PyTorch's words."""
+    if not shape and isinstance(index, slice):
+        return IndexError("slice() cannot be applied to a 0-dim tensor.")
+    if not shape and is_int(index):                     # loss.data[0], from the days before 0-d tensors
+        return IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
+                          "C++ to convert a 0-dim tensor to a number" if index == 0 else
+                          f"index {index} is out of bounds for dimension 0 with size 0")
     text, parts = str(err), index if isinstance(index, tuple) else (index,)
     bounds = re.search(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)", text)
     masks = [p for p in parts if isinstance(p, np.ndarray) and p.dtype == np.bool_]
@@ -216,3 +223,23 @@ def check_condition(condition) -> np.ndarray:
         raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{_dtype.scalar_name(_dtype.as_dtype(data.dtype))}")
     return np.asarray(condition if data is None else data, dtype=bool)
+
+
+def alpha_and_other(fn: str, other, extra: tuple, alpha) -> tuple:
+    """(other, alpha) of add/sub(other, *, alpha=1), or of the deprecated add(Number alpha, Tensor other),
+    which PyTorch still runs with a warning; a second positional argument after a tensor is refused."""
+    if extra:
+        if len(extra) > 1 or alpha is not None or isinstance(other, str) or np.ndim(_array(other)) != 0:
+            raise TypeError(f"{fn}() takes 1 positional argument but {1 + len(extra)} were given")
+        warnings.warn(f"This overload of {fn} is deprecated:\n\t{fn}(Number alpha, Tensor other)\nConsider using "
+                      f"one of the following signatures instead:\n\t{fn}(Tensor other, *, Number alpha = 1)",
+                      UserWarning, stacklevel=3)
+        other, alpha = extra[0], other
+    if hasattr(alpha, "_data") and alpha._data.ndim:
+        raise TypeError(f"{fn}(): argument 'alpha' must be Number, not Tensor")
+    return other, 1 if alpha is None else alpha
+
+
+def _array(x):
+    """x's numbers (a tensor's array, or x itself) for a shape check."""
+    return getattr(x, "_data", x)

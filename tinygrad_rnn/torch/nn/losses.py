@@ -1,10 +1,12 @@
 """The loss functions of torch.nn.functional with PyTorch's values, gradients, reductions and checks:
 nll_loss, cross_entropy (class indices or probabilities, weights, ignore_index, label smoothing),
 mse_loss, l1_loss, binary_cross_entropy and binary_cross_entropy_with_logits. Each is composed from the
-Tensor's ops, except binary_cross_entropy: PyTorch gives it a gradient of its own, (p - y) / max(p (1 - p),
+Tensor's ops (its last node named as PyTorch names the loss's grad_fn, NllLossBackward0, ...), except
+binary_cross_entropy: PyTorch gives it a gradient of its own, (p - y) / max(p (1 - p),
 1e-12), which stays finite where the clamped logs of the loss are flat, so it is one node here too."""
 import numpy as np
 
+from .._autograd import named
 from .._math import as_operand
 from .._tensor import as_tensor_node
 from .loss_checks import (check_binary, check_label_smoothing, check_nll, check_probability_target,
@@ -40,9 +42,11 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
     safe = np.where(keep, flat, 0)
     w = ((np.ones(logp.shape[1]) if weight is None else as_operand(weight))[safe] * keep).astype(logp._data.dtype)
     losses = -logp[np.arange(len(flat)), safe] * w
+    op = "nll_loss" if input.dim() <= 2 else "nll_loss2d"          # PyTorch's NllLossBackward0, NllLoss2DBackward0
     if reduction == "none":
-        return losses.reshape(t.shape if input.dim() != 1 else ())
-    return losses.sum() if reduction == "sum" else _mean(losses.sum(), float(w.sum()))
+        out = losses.reshape(t.shape if input.dim() != 1 else ())
+        return named(out, op) if input.dim() in (1, 2, 4) else out     # (N, C, d) and 5-D: a view, as in PyTorch
+    return named(losses.sum() if reduction == "sum" else _mean(losses.sum(), float(w.sum())), op)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
@@ -78,7 +82,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "me
     reduction = legacy_reduction(size_average, reduce, reduction)
     warn_size(input, target)
     d = input - target
-    return _reduce(d * d, reduction)
+    return named(_reduce(d * d, reduction), "mse_loss")
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean"):
@@ -97,7 +101,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     log_one_minus = log_sig - input                                          # log(1 - sigmoid(x))
     positive = target if pos_weight is None else target * as_operand(pos_weight)
     losses = -(log_sig * positive + log_one_minus * (1 - target))
-    return _reduce(losses if weight is None else losses * as_operand(weight), reduction)
+    losses = losses if weight is None else losses * as_operand(weight)
+    return named(_reduce(losses, reduction), "binary_cross_entropy_with_logits")
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction: str = "mean"):
@@ -117,4 +122,4 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
             grads.append(-w * (log_p - log_q))
     parents = (input, target)[:len(grads)]
     losses = as_tensor_node(input._child(values.astype(p.dtype), parents, tuple(grads), "binary_cross_entropy"))
-    return _reduce(losses, reduction)
+    return named(_reduce(losses, reduction), "binary_cross_entropy")
