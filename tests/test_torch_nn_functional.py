@@ -290,10 +290,7 @@ def test_loss_modules_keep_their_options_like_pytorch():
         nn.MSELoss()(torch.ones(2, 3), torch.ones(3))
 
 
-def test_unsupported_embedding_options_and_an_implicit_softmax_dim_say_so():
-    with pytest.raises(NotImplementedError, match=re.escape("embedding(max_norm=..., scale_grad_by_freq=True) is "
-                                                            "not supported here")):
-        nn.Embedding(3, 2, max_norm=1.0)(torch.tensor([0, 2]))
+def test_an_implicit_softmax_dim_says_so():
     with pytest.warns(UserWarning, match=re.escape("Implicit dimension choice for log_softmax has been deprecated")):
         F.log_softmax(torch.ones(2, 3))
 

@@ -71,7 +71,8 @@ def test_the_environment_switch_makes_weights_only_false_the_default(tmp_path, m
     with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
         torch.load(path)
     monkeypatch.setenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "1")
-    assert isinstance(torch.load(path), torch.nn.Sequential)
+    with pytest.warns(UserWarning, match="TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD detected"):
+        assert isinstance(torch.load(path), torch.nn.Sequential)
     monkeypatch.setenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "1")
     with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
         torch.load(path, weights_only=False)

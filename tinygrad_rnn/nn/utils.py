@@ -23,7 +23,7 @@ def _grads(parameters: Params, fn: str) -> list:
         if not isinstance(p, Tensor):
             raise TypeError(f"{fn}: parameters must be Tensors, got {type(p).__name__} at position {i}")
     check_grads(params, fn)
-    return [_private_grad(p) for p in params if p._grad is not None]
+    return [private_grad(p) for p in params if p._grad is not None]
 
 
 def _threshold(value, fn: str, arg: str) -> float:
@@ -96,7 +96,7 @@ def check_grads(params: list, owner: str) -> None:
                              f".grad has shape {g.shape} (was .grad assigned by hand?)")
 
 
-def _private_grad(p: Tensor) -> np.ndarray:
+def private_grad(p: Tensor) -> np.ndarray:
     """p's .grad as an array that p alone holds, so clipping it in place changes nothing else. A leaf's
     is (the engine gives each leaf its own); an intermediate's may be a read-only broadcast view, or the
     very array its neighbours in the graph hold as their .grad, so it is copied first."""

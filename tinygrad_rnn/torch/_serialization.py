@@ -11,6 +11,7 @@ import io
 import os
 import pickle
 import struct
+import warnings
 import zipfile
 import zlib
 
@@ -137,6 +138,15 @@ def _read(f):
     return memoryview(body)[:sizes[0]], memoryview(body)[sizes[0]:]
 
 
+def _forced_off() -> bool:
+    """TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD is set: weights_only defaults to False, with PyTorch's warning."""
+    if os.environ.get("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0") in ("0", ""):
+        return False
+    warnings.warn("Environment variable TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD detected, since the`weights_only` argument "
+                  "was not explicitly passed to `torch.load`, forcing weights_only=False.", UserWarning, stacklevel=3)
+    return True
+
+
 def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
     """What save() wrote, from a path or a binary file. weights_only (True unless pickle_module is given, as
     in PyTorch >= 2.6) allows tensors and plain data; weights_only=False also rebuilds whole Modules (never
@@ -146,8 +156,10 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     accepted; the file is read whole (the numbers are the same)."""
     if os.environ.get("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "0") not in ("0", ""):
         weights_only = True
+    elif weights_only is None and _forced_off():
+        weights_only = False
     elif weights_only is None:
-        weights_only = pickle_module is None and os.environ.get("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0") in ("0", "")
+        weights_only = pickle_module is None
     if weights_only and pickle_module is not None:
         raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
     if mmap and not isinstance(f, (str, os.PathLike)):

@@ -7,7 +7,7 @@ import numpy as np
 
 from ...matmul import linear as _linear
 from ...nn import functional as core_F
-from .._factories import where
+from ...shape_ops import IndexedGrad
 from .._math import as_operand
 from .._tensor import as_tensor_node, wrap
 from .checks import check_indices, check_linear, check_one_hot, check_padding_idx, check_probability
@@ -60,16 +60,41 @@ def linear(input, weight, bias=None):
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
               sparse: bool = False):
-    """The rows of weight at the integer indices in input; the padding_idx row gets no gradient."""
-    if max_norm is not None or scale_grad_by_freq:
-        raise NotImplementedError("embedding(max_norm=..., scale_grad_by_freq=True) is not supported here")
+    """The rows of weight at the integer indices in input (one gather, op 'embedding'). With max_norm, each
+    row looked up whose norm_type-norm exceeds max_norm is first rescaled to that norm, and weight keeps
+    the rescaled rows, as in PyTorch; they are written into a copy that weight then holds (PyTorch writes
+    into weight's own memory), so a graph recorded before keeps the values it used. Backward: g scattered
+    back to the rows (repeats add up), none to padding_idx's row, each divided by how often its index
+    occurs in input when scale_grad_by_freq."""
     indices = check_indices(input, weight.shape[0])
     pad = check_padding_idx(padding_idx, weight.shape[0])
-    out = as_tensor_node(core_F.embedding(weight, indices))
-    if pad is None or not out.requires_grad:
-        return out
-    keep = np.expand_dims(indices != pad, -1)
-    return where(keep, out, out.detach())          # the same numbers; no gradient reaches the padding row
+    if max_norm is not None:
+        weight._data = _renormed(weight._data, np.unique(indices), max_norm, norm_type)
+    scale = np.ones(indices.shape, weight._data.dtype)
+    if pad is not None:
+        scale[indices == pad] = 0
+    if scale_grad_by_freq:
+        counts = np.bincount(indices.ravel(), minlength=weight.shape[0])
+        scale = scale / counts[indices]
+    saved = (indices, None if pad is None and not scale_grad_by_freq else scale[..., None])
+    return as_tensor_node(weight._child(weight._data[indices], (weight,), _embedding_backward, "embedding", saved))
+
+
+def _embedding_backward(indices, scale, g) -> tuple:
+    """d weight: g (times each lookup's scale) added into the rows it came from."""
+    return (IndexedGrad(indices, g if scale is None else g * scale, True),)
+
+
+def _renormed(table: np.ndarray, rows: np.ndarray, max_norm: float, norm_type: float) -> np.ndarray:
+    """PyTorch's embedding_renorm_ out of place: table, or a copy of it whose `rows` with a norm above max_norm
+    are scaled by max_norm / (norm + 1e-7)."""
+    norms = np.linalg.norm(table[rows], ord=norm_type, axis=-1)
+    big = norms > max_norm
+    if not big.any():
+        return table
+    table = table.copy()
+    table[rows[big]] *= (max_norm / (norms[big] + 1e-7))[:, None].astype(table.dtype)
+    return table
 
 
 def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False):

@@ -61,6 +61,14 @@ def invert_permutation(permutation):
     return None if permutation is None else _long(np.argsort(as_operand(permutation), kind="stable"))
 
 
+def _cast(name: str):
+    """The PackedSequence method that converts data to the dtype `name` (batch_sizes and indices stay int64)."""
+    def method(self) -> "PackedSequence":
+        return self.to(dtype=getattr(_dtype, name))
+    method.__doc__ = f"data as {name}."
+    return method
+
+
 class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorted_indices", "unsorted_indices"])):
     """torch.nn.utils.rnn.PackedSequence: a tuple (data, batch_sizes, sorted_indices, unsorted_indices).
 
@@ -91,22 +99,16 @@ class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorte
         """self: everything lives on the CPU (arguments as for to())."""
         return self.to(*args, **kwargs)
 
-    def double(self) -> "PackedSequence":
-        """data as float64."""
-        return self.to(dtype=_dtype.float64)
+    def cuda(self, *args, **kwargs) -> "PackedSequence":
+        """data moved to the GPU: the dialect's error, as there is none here."""
+        return self.to("cuda", *args, **kwargs)
 
-    def float(self) -> "PackedSequence":
-        """data as float32."""
-        return self.to(dtype=_dtype.float32)
+    def is_pinned(self) -> bool:
+        """False: CPU memory is never pinned here."""
+        return False
 
-    def half(self) -> "PackedSequence":
-        """data as float16."""
-        return self.to(dtype=_dtype.float16)
-
-    def long(self) -> "PackedSequence":
-        """data as int64."""
-        return self.to(dtype=_dtype.int64)
-
+    double, float, half = _cast("float64"), _cast("float32"), _cast("float16")
+    long, int, short, char, byte = _cast("int64"), _cast("int32"), _cast("int16"), _cast("int8"), _cast("uint8")
     is_cuda = False
 
 
