@@ -12,7 +12,8 @@ from .. import tensor as core
 from ..autograd import Node
 from . import _dtype
 from ._autograd import named
-from .checks import alpha_and_other, broadcast_shape, check_float_op, check_matmul
+from .checks import alpha_and_other, broadcast_shape, check_float_op
+from .product_checks import check_matmul
 
 
 def as_operand(x):
@@ -245,5 +246,3 @@ class MathMethods:
         if not isinstance(other, Node):
             raise TypeError(f"matmul(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
         return self @ other
-
-    mm = bmm = mv = dot = matmul

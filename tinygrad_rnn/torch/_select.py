@@ -1,6 +1,7 @@
 """torch.Tensor's less common selections and products: prod, amin, outer, where, masked_select, scatter,
-roll, tril/triu, diag, lerp, ravel, stride. Each is composed from the core's ops (indexing, products,
-where), so its derivative is theirs, except prod, whose backward is written out for zeros."""
+roll, tril/triu, diag, lerp, ravel, stride, and mm, bmm, mv, dot (matmul without its broadcasting). Each
+is composed from the core's ops (indexing, products, where), so its derivative is theirs, except prod,
+whose backward is written out for zeros."""
 import numpy as np
 
 from .. import tensor as core
@@ -9,6 +10,7 @@ from ..join import where as core_where
 from ._autograd import check_inplace, named
 from ._math import as_operand, leaf_like, lifted
 from .checks import check_condition, check_dim, check_float_op, numpy_names, numpy_spellings, reduce_dims
+from .product_checks import check_product
 
 
 def _prod_backward(axes: tuple, keepdim: bool, a, out, g):
@@ -24,7 +26,8 @@ def _prod_backward(axes: tuple, keepdim: bool, a, out, g):
 
 
 class SelectMethods:
-    """prod, amin, outer, where, masked_select, scatter, roll, tril/triu, diag, lerp, ravel, stride."""
+    """prod, amin, outer, where, masked_select, scatter, roll, tril/triu, diag, lerp, ravel, stride, mm, bmm,
+    mv, dot."""
 
     __slots__ = ()
 
@@ -124,3 +127,26 @@ class SelectMethods:
         """Steps in elements between neighbours along each dimension (or one)."""
         steps = tuple(s // self._data.itemsize for s in self._data.strides)
         return steps if dim is None else steps[check_dim(dim, self._data.ndim, "stride")]
+
+    def _product(self, other, fn: str, arg: str):
+        """self @ other for mm, bmm, mv, dot: a Tensor `other`, both of the dims fn multiplies (no broadcasting)."""
+        if not isinstance(other, core.Tensor):
+            raise TypeError(f"{fn}(): argument '{arg}' (position 1) must be Tensor, not {type(other).__name__}")
+        check_product(fn, self._data, other._data)
+        return self @ other
+
+    def mm(self, mat2):
+        """The product of two matrices, (n, k) @ (k, m)."""
+        return self._product(mat2, "mm", "mat2")
+
+    def bmm(self, mat2):
+        """A batch of matrix products, (b, n, k) @ (b, k, m)."""
+        return self._product(mat2, "bmm", "mat2")
+
+    def mv(self, vec):
+        """A matrix times a vector, (n, k) @ (k,)."""
+        return self._product(vec, "mv", "vec")
+
+    def dot(self, tensor):
+        """The dot product of two vectors."""
+        return self._product(tensor, "dot", "tensor")

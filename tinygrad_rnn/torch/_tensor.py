@@ -23,11 +23,29 @@ from ._math import MathMethods, as_operand
 from ._reduce import ReduceMethods
 from ._select import SelectMethods
 from ._shape import ShapeMethods
-from .checks import legacy_shape
+from .checks import legacy_shape, size_items
 
 
 class Size(tuple):
-    """A shape, as PyTorch prints it: `torch.Size([2, 3])`."""
+    """A shape, as PyTorch prints it: `torch.Size([2, 3])`; its slices, sums and repeats are Sizes too."""
+
+    def __new__(cls, sizes=()):
+        return super().__new__(cls, size_items(sizes))
+
+    def __getitem__(self, index):
+        item = tuple.__getitem__(self, index)
+        return tuple.__new__(Size, item) if isinstance(index, slice) else item
+
+    def __add__(self, other):
+        return tuple.__new__(Size, tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        return tuple.__new__(Size, tuple.__add__(other, self)) if isinstance(other, tuple) else NotImplemented
+
+    def __mul__(self, n):
+        return tuple.__new__(Size, tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
 
     def __repr__(self) -> str:
         return f"torch.Size({list(self)})"
@@ -80,7 +98,7 @@ class Tensor(InPlaceMethods, SelectMethods, ReduceMethods, ShapeMethods, Convert
 
     @property
     def shape(self) -> Size:
-        return Size(self._data.shape)
+        return tuple.__new__(Size, self._data.shape)
 
     @property
     def device(self):

@@ -116,27 +116,13 @@ def broadcast_shape(a: tuple, b: tuple) -> tuple:
     return tuple(y if x == 1 else x for x, y in zip(a, b))
 
 
-def check_matmul(a: np.ndarray, b: np.ndarray) -> None:
-    """a @ b: the same dtype on both sides, at least 1-D each, inner sizes that agree (PyTorch's words)."""
-    da, db = _dtype.of_array(a), _dtype.of_array(b)
-    if a.ndim == 0 or b.ndim == 0:
-        message = f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
-    elif da is not db:
-        message = (f"dot : expected both vectors to have same dtype, but found {_dtype.scalar_name(da)} and "
-                   f"{_dtype.scalar_name(db)}" if a.ndim == b.ndim == 1 else "expected m1 and m2 to have the "
-                   f"same dtype, but got: {_dtype.c_name(da)} != {_dtype.c_name(db)}")
-    elif a.shape[-1] == b.shape[-2 if b.ndim > 1 else 0]:
-        return
-    elif a.ndim == b.ndim == 1:
-        message = (f"inconsistent tensor size, expected tensor [{a.size}] and src [{b.size}] to have the same "
-                   f"number of elements, but got {a.size} and {b.size} elements respectively")
-    elif b.ndim == 1:
-        message = f"size mismatch, got input ({a.shape[-2]}), mat ({a.shape[-2]}x{a.shape[-1]}), vec ({b.size})"
-    else:
-        rows = int(np.prod(a.shape[:-1]))
-        message = (f"mat1 and mat2 shapes cannot be multiplied ({rows}x{a.shape[-1]} and "
-                   f"{b.shape[-2]}x{b.shape[-1]})")
-    raise RuntimeError(message)
+def size_items(sizes) -> tuple:
+    """torch.Size's items as ints (a bool, a numpy integer or an integer 0-d tensor counts as one)."""
+    items = tuple(sizes)
+    for i, s in enumerate(items):
+        if not isinstance(s, (int, np.integer)) and not (hasattr(s, "_data") and s._data.dtype.kind in "iub"):
+            raise TypeError(f"torch.Size() takes an iterable of 'int' (item {i} is '{type(s).__name__}')")
+    return tuple(int(s) for s in items)
 
 
 def index_error(err: IndexError, shape: tuple, index) -> IndexError:
