@@ -634,3 +634,14 @@ def test_dialect_promises_beyond_pytorch():
     assert torch.LongTensor(2).tolist() == [0, 0] and torch.empty(2).tolist() == [0.0, 0.0]
     assert np.zeros(2, dtype=torch.float64).dtype == np.float64
     assert np.dtype(torch.tensor([1]).dtype) == np.int64 and torch.int64 == np.int64
+
+
+def test_allclose_isclose_equal_and_addmm_are_also_methods():
+    """x.allclose(y), x.isclose(y), x.equal(y), x.addmm(m1, m2) as torch 2.14 gives them; pinning is a no-op
+    on the CPU (is_pinned() is False there too)."""
+    x, y = torch.tensor([1.0, 2.0]), torch.tensor([1.0, 2.000001])
+    assert x.allclose(y) is True and x.isclose(y).tolist() == [True, True]
+    assert x.equal(y) is False and x.equal(x.clone()) is True
+    out = torch.ones(2, 2).addmm(torch.ones(2, 3), torch.ones(3, 2), beta=2, alpha=0.5)
+    assert out.tolist() == [[3.5, 3.5], [3.5, 3.5]]
+    assert x.is_pinned() is False and x.pin_memory() is x

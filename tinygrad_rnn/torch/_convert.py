@@ -91,6 +91,14 @@ class ConvertMethods:
         """-1 (the CPU), as PyTorch."""
         return -1
 
+    def is_pinned(self, device=None) -> bool:
+        """False: no memory is page-locked for a GPU here."""
+        return False
+
+    def pin_memory(self, device=None):
+        """self (PyTorch copies into page-locked memory for faster GPU transfers; there is no GPU here)."""
+        return self
+
     def numpy(self, force: bool = False) -> np.ndarray:
         """The numbers as a numpy array sharing memory (detach() first if it requires grad)."""
         check_float_op(force or not self.requires_grad, "Can't call numpy() on Tensor that requires grad. "

@@ -60,6 +60,10 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     return input * beta + (mat1 @ mat2) * alpha
 
 
+for _function_and_method in (allclose, isclose, equal, addmm):     # also Tensor methods, self as `input`
+    setattr(Tensor, _function_and_method.__name__, _function_and_method)
+
+
 def bernoulli(input, p=None, *, generator=None):
     """1 with probability input (or p) per entry, else 0, in input's dtype (no gradient)."""
     return input.detach().clone().bernoulli_(input if p is None else p, generator=generator)
