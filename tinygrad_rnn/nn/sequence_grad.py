@@ -12,9 +12,9 @@ hand-written numpy step holds it once: one (T, B, G*H) array, written row by row
 - `SequenceRows` for x_proj: when all T rows were written in this pass, their total is the array
   itself (the plain total: a zero array with each part added at its row, which stays the path for a
   backward pass that reached only some of the steps);
-- `SequenceProduct` for W_hh: sum_t da_t^T h_{t-1}, as one product of the whole array with the
-  stacked h_{t-1} (the plain sum: ProductGrad.total of the same factors, which also stays the path for
-  a partial pass).
+- `SequenceProduct` for W_hh: sum_t da_t^T h_{t-1}, as products of the array's rows with the h_{t-1}
+  stacked a block of steps at a time (the plain sum: ProductGrad.total of the same factors, which also
+  stays the path for a partial pass).
 x_proj takes the array when it settles, so the next backward pass writes into a new one (an earlier
 pass's x_proj.grad is never overwritten). W_hh settles after x_proj (it was made first) and its parts
 still read the array then; nothing writes into it in between, since the steps are x_proj's only
