@@ -12,6 +12,7 @@ from ._dtype import (bool, double, dtype, float, float16, float32, float64, get_
 from ._factories import (arange, as_tensor, cat, concat, concatenate, empty, empty_like, eye, from_numpy, full,
                          full_like, linspace, multinomial, normal, ones, ones_like, rand, rand_like, randint,
                          randn, randn_like, randperm, stack, tensor, where, zeros, zeros_like)
+from ._einsum import einsum
 from ._functions import FUNCTIONS, addmm, allclose, bernoulli, equal, is_floating_point, is_tensor, isclose
 from ._format import set_printoptions
 from ._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled

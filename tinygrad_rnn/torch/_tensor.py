@@ -6,8 +6,9 @@ What differs from the core Tensor is the surface: dtypes of every kind (integer 
 targets and never need gradients), `dim=`/`keepdim=`, `size()`, `view`, in-place methods ending in `_`,
 and `.data` / `.grad` as Tensors (the engine keeps the arrays in the slots `_data` / `_grad`).
 The methods live in mixins by theme: _math.py (arithmetic, promotion, comparisons), _elementwise.py,
-_shape.py, _reduce.py, _select.py, _convert.py and _inplace.py; _autograd.py has grad_fn, backward() and
-the rules for .data, .grad and in-place writes; _format.py prints as PyTorch does.
+_special.py (more elementwise functions, cumprod, median, unique, ...), _shape.py, _reduce.py, _select.py,
+_convert.py and _inplace.py; _autograd.py has grad_fn, backward() and the rules for .data, .grad and in-place
+writes; _format.py prints as PyTorch does.
 """
 import numpy as np
 
@@ -23,6 +24,7 @@ from ._math import MathMethods, as_operand
 from ._reduce import ReduceMethods
 from ._select import SelectMethods
 from ._shape import ShapeMethods
+from ._special import SpecialMethods
 from .checks import legacy_shape, size_items
 
 
@@ -55,8 +57,8 @@ class Size(tuple):
         return int(np.prod(self, dtype=np.int64))
 
 
-class Tensor(InPlaceMethods, SelectMethods, ReduceMethods, ShapeMethods, ConvertMethods, ElementwiseMethods,
-             MathMethods, core.Tensor):
+class Tensor(InPlaceMethods, SelectMethods, ReduceMethods, ShapeMethods, ConvertMethods, SpecialMethods,
+             ElementwiseMethods, MathMethods, core.Tensor):
     """torch.Tensor: a node of the shared engine with PyTorch's methods (float tensors may require grad)."""
 
     __slots__ = ()

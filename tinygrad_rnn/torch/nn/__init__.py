@@ -1,13 +1,17 @@
 """torch.nn: Module, Parameter, the layers (the core's, with PyTorch's constructors), containers,
-activations and losses; `functional`, `init` and `utils` as in PyTorch."""
+activations, normalizations and losses; `functional`, `init` and `utils` as in PyTorch."""
 from . import functional, init, utils
+from .activations import ELU, GELU, LeakyReLU, SiLU, Softplus
 from .container import ModuleDict, ModuleList, Sequential
 from .layers import GRU, LSTM, RNN, Dropout, Embedding, GRUCell, Linear, LSTMCell, RNNCell
 from .module import Module, Parameter
-from .modules import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Flatten, Identity, L1Loss, LogSoftmax, MSELoss,
-                      NLLLoss, ReLU, Sigmoid, Softmax, Tanh)
+from .modules import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Flatten, HuberLoss, Identity, KLDivLoss, L1Loss,
+                      LogSoftmax, MSELoss, NLLLoss, ReLU, Sigmoid, SmoothL1Loss, Softmax, Tanh)
+from .normalization import CosineSimilarity, LayerNorm
+from .parameter_containers import ParameterDict, ParameterList
 
 __all__ = ["functional", "init", "utils", "Module", "Parameter", "Linear", "Embedding", "Dropout", "RNN", "LSTM", "GRU",
            "RNNCell", "LSTMCell", "GRUCell", "Sequential", "ModuleList", "ModuleDict", "Tanh", "ReLU", "Sigmoid",
            "Softmax", "LogSoftmax", "Identity", "Flatten", "NLLLoss", "CrossEntropyLoss", "MSELoss", "L1Loss",
-           "BCELoss", "BCEWithLogitsLoss"]
+           "BCELoss", "BCEWithLogitsLoss", "GELU", "SiLU", "LeakyReLU", "ELU", "Softplus", "LayerNorm",
+           "CosineSimilarity", "ParameterList", "ParameterDict", "KLDivLoss", "SmoothL1Loss", "HuberLoss"]

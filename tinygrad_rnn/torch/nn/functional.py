@@ -1,6 +1,7 @@
 """torch.nn.functional: activations, linear, embedding, dropout and one_hot with PyTorch's signatures and
 checks, each composed from the core's ops (tinygrad_rnn.nn.functional and the Tensor's methods); the
-losses are in losses.py."""
+losses are in losses.py, gelu, silu, leaky_relu, elu and softplus in activations.py, layer_norm, normalize,
+cosine_similarity and pad in normalization.py."""
 import warnings
 
 import numpy as np
@@ -11,8 +12,10 @@ from ...shape_ops import IndexedGrad
 from .._math import as_operand
 from .._tensor import as_tensor_node, wrap
 from .checks import check_indices, check_linear, check_one_hot, check_padding_idx, check_probability
-from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss,  # noqa: F401
-                     mse_loss, nll_loss)
+from .activations import elu, gelu, leaky_relu, silu, softplus  # noqa: F401
+from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss,  # noqa: F401
+                     kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
+from .normalization import cosine_similarity, layer_norm, normalize, pad  # noqa: F401
 
 
 def _implicit_dim(x, fn: str, stacklevel: int) -> int:

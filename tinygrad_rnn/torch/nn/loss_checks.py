@@ -83,3 +83,28 @@ def check_binary(input, y: np.ndarray, logits: bool) -> None:
     for name, values in (() if logits else (("input", input._data), ("target", y))):
         if not ((values >= 0) & (values <= 1)).all():
             raise RuntimeError(f"all elements of {name} should be between 0 and 1")
+
+
+def check_kl_reduction(reduction: str) -> str:
+    """kl_div's reduction: also 'batchmean'; 'mean' warns, as in PyTorch, that it is not the KL divergence."""
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      stacklevel=3)
+    return reduction
+
+
+def check_beta(beta: float) -> float:
+    """smooth_l1_loss's beta is not negative."""
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    return beta
+
+
+def check_delta(delta: float, weight, input) -> None:
+    """huber_loss's delta is positive and its weight (if any) has the input's shape."""
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    if weight is not None and tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")

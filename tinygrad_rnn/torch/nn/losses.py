@@ -1,16 +1,18 @@
 """The loss functions of torch.nn.functional with PyTorch's values, gradients, reductions and checks:
 nll_loss, cross_entropy (class indices or probabilities, weights, ignore_index, label smoothing),
-mse_loss, l1_loss, binary_cross_entropy and binary_cross_entropy_with_logits. Each is composed from the
-Tensor's ops (its last node named as PyTorch names the loss's grad_fn, NllLossBackward0, ...), except
-binary_cross_entropy: PyTorch gives it a gradient of its own, (p - y) / max(p (1 - p),
-1e-12), which stays finite where the clamped logs of the loss are flat, so it is one node here too."""
+mse_loss, l1_loss, binary_cross_entropy and binary_cross_entropy_with_logits, kl_div, smooth_l1_loss and
+huber_loss. Each is composed from the Tensor's ops (its last node named as PyTorch names the loss's grad_fn,
+NllLossBackward0, ...), except binary_cross_entropy: PyTorch gives it a gradient of its own, (p - y) /
+max(p (1 - p), 1e-12), which stays finite where the clamped logs of the loss are flat, so it is one node here
+too."""
 import numpy as np
 
 from .._autograd import named
+from .._factories import where
 from .._math import as_operand
 from .._tensor import as_tensor_node
-from .loss_checks import (check_binary, check_label_smoothing, check_nll, check_probability_target,
-                          legacy_reduction, warn_size)
+from .loss_checks import (check_beta, check_binary, check_delta, check_kl_reduction, check_label_smoothing, check_nll,
+                          check_probability_target, legacy_reduction, warn_size)
 
 
 def _mean(total, weight_sum: float):
@@ -123,3 +125,40 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     parents = (input, target)[:len(grads)]
     losses = as_tensor_node(input._child(values.astype(p.dtype), parents, tuple(grads), "binary_cross_entropy"))
     return named(_reduce(losses, reduction), "binary_cross_entropy")
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction: str = "mean", log_target: bool = False):
+    """target (log target - input) for log-probabilities `input` (0 where target is 0), or with log_target
+    exp(target) (target - input); 'batchmean' divides the sum by the batch size (input.size(0)), 'mean' by
+    the number of entries (with PyTorch's warning that this is not the KL divergence)."""
+    reduction = check_kl_reduction(legacy_reduction(size_average, reduce, reduction) if reduction != "batchmean"
+                                   else reduction)
+    if log_target:
+        losses = target.exp() * (target - input)
+    else:                                       # target log target, taken as 0 at target = 0
+        tiny = float(np.finfo(input._data.dtype).tiny)
+        losses = target * target.clamp_min(tiny).log() - target * input
+    if reduction == "batchmean":
+        return named(losses.sum() / (input.shape[0] if input.dim() else 1), "kl_div")
+    return named(_reduce(losses, reduction), "kl_div")
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0):
+    """0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere (d = input - target); beta = 0 is l1_loss."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    warn_size(input, target)
+    if check_beta(beta) == 0:
+        return l1_loss(input, target, reduction=reduction)
+    d = input - target
+    small = d.abs() < beta
+    return named(_reduce(where(small, d * d * (0.5 / beta), d.abs() - 0.5 * beta), reduction), "smooth_l1_loss")
+
+
+def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weight=None):
+    """0.5 d^2 where |d| <= delta, delta (|d| - 0.5 delta) elsewhere (d = input - target), times weight."""
+    reduction = legacy_reduction(None, None, reduction)
+    warn_size(input, target)
+    check_delta(delta, weight, input)
+    d = input - target
+    losses = where(d.abs() <= delta, d * d * 0.5, (d.abs() - 0.5 * delta) * delta)
+    return named(_reduce(losses if weight is None else losses * weight, reduction), "huber_loss")

@@ -1,0 +1,114 @@
+"""torch.nn.ParameterList and torch.nn.ParameterDict: parameters held by position or by key, registered as
+attributes named "0", "1", ... (or by the key), so parameters() and state_dict() name them as PyTorch does
+("params.0", "scales.alpha"). A plain tensor put in is made a Parameter, as in PyTorch."""
+from ... import nn as core
+from .checks import check_index
+from .module import Module, Parameter
+
+
+def _as_parameter(value):
+    """A tensor that is not yet a Parameter becomes one (sharing its data); anything else is kept as it is."""
+    return value if isinstance(value, core.Parameter) or not hasattr(value, "_data") else Parameter(value)
+
+
+def _held(container) -> list:
+    """(name, value) for everything held, in order."""
+    return [(k, v) for k, v in vars(container).items() if not k.startswith("_") and k != "training"]
+
+
+class ParameterList(Module):
+    """A list of parameters whose owner's parameters() include them."""
+
+    def __init__(self, values=None):
+        super().__init__()
+        self.extend(values or [])
+
+    def __len__(self) -> int:
+        return len(_held(self))
+
+    def __iter__(self):
+        return iter([v for _, v in _held(self)])
+
+    def __getitem__(self, index):
+        values = list(self)
+        return ParameterList(values[index]) if isinstance(index, slice) else values[check_index(index, len(values))]
+
+    def __setitem__(self, index: int, value) -> None:
+        setattr(self, str(check_index(index, len(self))), _as_parameter(value))
+
+    def append(self, value):
+        """Add a parameter at the end; returns self."""
+        setattr(self, str(len(self)), _as_parameter(value))
+        return self
+
+    def extend(self, values):
+        """Add the parameters of an iterable at the end; returns self."""
+        for value in values:
+            self.append(value)
+        return self
+
+    def __iadd__(self, values) -> "ParameterList":
+        return self.extend(values)
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"({i}): Parameter containing: [{p.type()} of size {'x'.join(map(str, p.shape))}]"
+                         for i, p in enumerate(self))
+
+
+class ParameterDict(Module):
+    """A dict of parameters whose owner's parameters() include them."""
+
+    def __init__(self, parameters=None):
+        super().__init__()
+        self.update(parameters or {})
+
+    def __getitem__(self, key: str):
+        return dict(_held(self))[key]
+
+    def __setitem__(self, key: str, value) -> None:
+        setattr(self, key, _as_parameter(value))
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self:
+            raise KeyError(key)                     # as a dict (and PyTorch's ParameterDict) does
+        delattr(self, key)
+
+    def __len__(self) -> int:
+        return len(_held(self))
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __contains__(self, key) -> bool:
+        return key in self.keys()
+
+    def keys(self):
+        """The names, in insertion order."""
+        return [k for k, _ in _held(self)]
+
+    def values(self):
+        """The parameters."""
+        return [v for _, v in _held(self)]
+
+    def items(self):
+        """(name, parameter) pairs."""
+        return _held(self)
+
+    def get(self, key: str, default=None):
+        """The parameter at key, or default."""
+        return self[key] if key in self else default
+
+    def pop(self, key: str):
+        """Remove the parameter at key and return it."""
+        value = self[key]
+        del self[key]
+        return value
+
+    def update(self, parameters) -> None:
+        """Add or replace parameters from a dict or (name, parameter) pairs."""
+        for key, value in (parameters.items() if hasattr(parameters, "items") else parameters):
+            self[key] = value
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"({k}): Parameter containing: [{p.type()} of size {'x'.join(map(str, p.shape))}]"
+                         for k, p in self.items())
