@@ -70,16 +70,16 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type: float =
     back to the rows (repeats add up), none to padding_idx's row, each divided by how often its index
     occurs in input when scale_grad_by_freq."""
     indices = check_indices(input, weight.shape[0])
-    pad = check_padding_idx(padding_idx, weight.shape[0])
+    padding_row = check_padding_idx(padding_idx, weight.shape[0])
     if max_norm is not None:
         weight._data = _renormed(weight._data, np.unique(indices), max_norm, norm_type)
     scale = np.ones(indices.shape, weight._data.dtype)
-    if pad is not None:
-        scale[indices == pad] = 0
+    if padding_row is not None:
+        scale[indices == padding_row] = 0
     if scale_grad_by_freq:
         counts = np.bincount(indices.ravel(), minlength=weight.shape[0])
         scale = scale / counts[indices]
-    saved = (indices, None if pad is None and not scale_grad_by_freq else scale[..., None])
+    saved = (indices, None if padding_row is None and not scale_grad_by_freq else scale[..., None])
     return as_tensor_node(weight._child(weight._data[indices], (weight,), _embedding_backward, "embedding", saved))
 
 
