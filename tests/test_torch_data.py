@@ -185,6 +185,16 @@ def test_dataloader_batches_and_lengths():
     assert values(DataLoader(Squares(5), sampler=[3, 1], batch_size=2)) == [[9, 1]]
 
 
+def test_the_iterator_has_pytorchs_class_names_which_its_errors_show():
+    """Udacity's sentiment notebook calls `iter(train_loader).next()`, which PyTorch 2.x refuses by that name."""
+    data = TensorDataset(torch.arange(4))
+    assert type(iter(DataLoader(data, batch_size=2))).__name__ == "_SingleProcessDataLoaderIter"
+    assert type(iter(DataLoader(data, batch_size=2, num_workers=1))).__name__ == "_MultiProcessingDataLoaderIter"
+    with pytest.raises(AttributeError, match="^'_SingleProcessDataLoaderIter' object has no attribute 'next'$"):
+        iter(DataLoader(data, batch_size=2)).next()
+    assert len(DataLoader(TensorDataset(torch.arange(5)), batch_size=2).dataset) == 5
+
+
 def test_shuffling_with_a_seeded_generator_is_deterministic_and_reshuffles_each_epoch():
     data = TensorDataset(torch.arange(20))
 

@@ -1,10 +1,11 @@
 """tinygrad_rnn.torch against PyTorch: the legacy tensor types (torch.FloatTensor, torch.LongTensor, ...) and
 numpy's argument names (axis=, keepdims=) that PyTorch's functions read as dim= and keepdim=.
 
-The seq2seq translation tutorial builds its dataset with `torch.LongTensor(np_int32_array)`, and d2l.ai's
-language models decode with `Y.argmax(axis=2)`. Every expected value below was produced by running the same
-code in PyTorch and pasting the result (tests/torch_expect.py explains the notation); PyTorch itself is not
-needed to run these tests.
+The seq2seq translation tutorial builds its dataset with `torch.LongTensor(np_int32_array)`, Udacity's RNN
+notebooks make their zero states with `weight.new(n_layers, batch_size, n_hidden).zero_()` (Tensor.new is the
+legacy constructor of the tensor's own type), and d2l.ai's language models decode with `Y.argmax(axis=2)`.
+Every expected value below was produced by running the same code in PyTorch and pasting the result
+(tests/torch_expect.py explains the notation); PyTorch itself is not needed to run these tests.
 """
 import pytest
 
@@ -144,6 +145,41 @@ CASES = [
      E('RuntimeError', 'Trying to create tensor with negative dimension -2: [3, -2]')),
     ('err_cuda', "r = torch.LongTensor(3, device='cuda')",
      E('RuntimeError', 'legacy constructor expects device type: cpu but device type: cuda was passed')),
+    # Tensor.new: the legacy constructor of the tensor's own type (Udacity's init_hidden: weight.new(L, B, H))
+    ('new_sizes_of_its_dtype', 'w = torch.ones(2, 3, dtype=torch.float64); r = w.new(2, 1, 3).zero_()',
+     T('float64', (2, 1, 3), [[[0.0, 0.0, 0.0]], [[0.0, 0.0, 0.0]]])),
+    ('new_data_of_its_dtype', 'r = torch.ones(2, dtype=torch.float64).new([1, 2])',
+     T('float64', (2,), [1.0, 2.0])),
+    ('new_long_truncates', 'r = torch.tensor([1, 2]).new([1.5, -2.7])',
+     T('int64', (2,), [1, -2])),
+    ('new_nothing', 'r = torch.ones(2).new()',
+     T('float32', (0,), [])),
+    ('new_udacity_init_hidden', 'p = torch.nn.Parameter(torch.ones(2)); r = p.data.new(2, 1, 3).zero_()',
+     T('float32', (2, 1, 3), [[[0.0, 0.0, 0.0]], [[0.0, 0.0, 0.0]]])),
+    ('new_of_parameter_needs_no_grad', 'r = torch.nn.Parameter(torch.ones(2)).new(2).requires_grad',
+     False),
+    ('new_shares_tensor_of_its_dtype', 't = torch.tensor([1., 2.]); a = t.new(t); a[0] = 5; r = t',
+     T('float32', (2,), [5.0, 2.0])),
+    ('new_data_keyword', "r = torch.ones(2).new(data=[1], device='cpu')",
+     T('float32', (1,), [1.0])),
+    ('new_size_keyword', 'r = torch.ones(2).new(size=[2, 3]).shape',
+     S(2, 3)),
+    ('legacy_size_keyword', "r = torch.FloatTensor(size=(2,), device='cpu').shape",
+     S(2)),
+    ('legacy_data_keyword', 'r = torch.LongTensor(data=[2.5])',
+     T('int64', (1,), [2])),
+    ('err_new_dtype_keyword', 'r = torch.ones(2).new(2, dtype=torch.long)',
+     E('TypeError', 'new() received an invalid combination of arguments - got (int, dtype=torch.dtype), but expected one of:')),
+    ('err_new_other_dtype_tensor', 'r = torch.ones(2).new(torch.tensor([1]))',
+     E('TypeError', 'expected TensorOptions(dtype=float, device=cpu, layout=Strided, requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt)) (got TensorOptions(dtype=long int, device=cpu, layout=Strided, requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt)))')),
+    ('err_keywords_only', 'r = torch.FloatTensor(dtype=torch.long)',
+     E('TypeError', 'new() received an invalid combination of arguments - got (dtype=torch.dtype, ), but expected one of:')),
+    ('err_size_keyword_int', 'r = torch.ones(2).new(size=2)',
+     E('TypeError', 'new() received an invalid combination of arguments - got (size=int, ), but expected one of:')),
+    ('err_size_keyword_float', 'r = torch.ones(2).new(size=(2.0,))',
+     E('TypeError', 'new() received an invalid combination of arguments - got (size=tuple, ), but expected one of:')),
+    ('err_data_keyword_tensor', 'r = torch.ones(2).new(data=torch.ones(2))',
+     E('TypeError', 'new(): data must be a sequence (got Tensor)')),
 ]
 AXIS = [
     ('argmax_axis', 'r = torch.tensor([[1., 5., 3.], [4., 2., 6.]]).argmax(axis=1)',

@@ -9,6 +9,8 @@ torch.LongTensor, torch.IntTensor, torch.BoolTensor, torch.ByteTensor (and Half,
     torch.LongTensor()                # an empty int64 tensor
     isinstance(t, torch.LongTensor)   # True exactly when t is an int64 tensor
     t.type(torch.LongTensor)          # t as int64; t.type() names its type: 'torch.LongTensor'
+    torch.FloatTensor(data=[1.5])     # the keyword forms data= and size= (a list or tuple of ints) too
+    weight.new(2, 3)                  # Tensor.new: the same constructor, of weight's own dtype
 
 They are not Tensor subclasses (`type(torch.LongTensor([1]))` is torch.Tensor, as in PyTorch): each is a
 class of the metaclass `tensortype`, which builds tensors when called and checks dtypes for isinstance.
@@ -42,6 +44,7 @@ def _invalid(args: tuple, kwargs: dict) -> TypeError:
         """An argument's type as PyTorch prints it (torch.dtype for a dtype)."""
         return f"torch.{type(v).__name__}" if type(v).__module__.startswith("tinygrad_rnn") else type(v).__name__
     got = ", ".join([name(a) for a in args] + [f"{k}={name(v)}" for k, v in kwargs.items()])
+    got += ", " if kwargs and not args else ""             # PyTorch's own spelling: "got (dtype=torch.dtype, )"
     return TypeError(f"new() received an invalid combination of arguments - got ({got}), but expected one of:")
 
 
@@ -71,8 +74,22 @@ def _is_size(obj) -> bool:
     return is_int(obj)
 
 
+def _keyword_form(kwargs: dict):
+    """The positional arguments new(data=d) and new(size=s) stand for, (d,) and s (ints), or None."""
+    keys = set(kwargs) - {"device"}
+    if keys == {"data"}:
+        return (kwargs["data"],)
+    size = kwargs.get("size")
+    if keys == {"size"} and isinstance(size, (tuple, list)) and all(is_int(n) for n in size):
+        return tuple(size) or (Size(),)
+    return None
+
+
 def _new(d: _dtype.dtype, args: tuple, kwargs: dict) -> Tensor:
     """What calling a legacy type does (PyTorch's legacy `new` constructor)."""
+    keyword = not args and _keyword_form(kwargs) is not None
+    if keyword:
+        args, kwargs = _keyword_form(kwargs), {k: v for k, v in kwargs.items() if k == "device"}
     if set(kwargs) - {"device"}:
         raise _invalid(args, kwargs)
     _check_device(kwargs.get("device"))
@@ -81,7 +98,7 @@ def _new(d: _dtype.dtype, args: tuple, kwargs: dict) -> Tensor:
     if len(args) > 1 or _is_size(args[0]):
         return wrap(np.zeros(_sizes(tuple(a.item() if isinstance(a, np.ndarray) else a for a in args)), dtype=d.dtype))
     data = args[0]
-    if isinstance(data, Tensor):
+    if isinstance(data, Tensor) and not keyword:             # (new(data=t) refuses a tensor, as in PyTorch)
         if data.dtype is not d:
             raise TypeError(f"expected {_options(d)} (got {_options(data.dtype)})")
         return named(data.view(data.shape), "alias")      # a new tensor on the same memory (in the graph)
@@ -120,3 +137,12 @@ def _legacy_type(name: str):
 FloatTensor, DoubleTensor, HalfTensor = (_legacy_type(n) for n in ("FloatTensor", "DoubleTensor", "HalfTensor"))
 LongTensor, IntTensor, ShortTensor = (_legacy_type(n) for n in ("LongTensor", "IntTensor", "ShortTensor"))
 CharTensor, ByteTensor, BoolTensor = (_legacy_type(n) for n in ("CharTensor", "ByteTensor", "BoolTensor"))
+
+
+def new(self: Tensor, *args, **kwargs) -> Tensor:
+    """Tensor.new(...): the legacy constructor of self's own type, so `weight.new(2, 3)` is a (2, 3) tensor of
+    weight's dtype (zeros here) and `weight.new(data)` converts data to it."""
+    return _new(self.dtype, args, kwargs)
+
+
+Tensor.new = new            # a Tensor method, kept here beside the constructor it calls

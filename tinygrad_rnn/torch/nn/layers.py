@@ -86,7 +86,7 @@ class Dropout(core.Dropout, Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False):
         core.Dropout.__init__(self, check_probability(p))
-        self.inplace = inplace
+        self.p, self.inplace = p, inplace                   # p as given: PyTorch prints Dropout(p=0)
 
     def forward(self, input):
         return F.dropout(input, self.p, self.training, self.inplace)

@@ -119,7 +119,7 @@ class DataLoader(Generic[T_co]):
         return self.batch_sampler if self._auto_collation else self.sampler
 
     def __iter__(self):
-        return _DataLoaderIter(self)
+        return (_MultiProcessingDataLoaderIter if self.num_workers else _SingleProcessDataLoaderIter)(self)
 
     def __len__(self) -> int:
         """The number of batches (for an IterableDataset, len(dataset) / batch_size, as PyTorch estimates it)."""
@@ -172,8 +172,8 @@ def _copy(dataset):
         return dataset
 
 
-class _DataLoaderIter:
-    """One epoch over a DataLoader (what iter(loader) returns)."""
+class _BaseDataLoaderIter:
+    """One epoch over a DataLoader (what iter(loader) returns, as one of the two classes below)."""
 
     def __init__(self, loader):
         if loader.num_workers == 0 and loader.timeout != 0:
@@ -236,3 +236,11 @@ class _DataLoaderIter:
                               f"(when accessing len(dataloader)), but {self._num_yielded} samples have been fetched. ",
                               stacklevel=3)
             yield data
+
+
+class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
+    """iter(loader) with num_workers=0, under PyTorch's class name (which its error messages show)."""
+
+
+class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
+    """iter(loader) with num_workers > 0 (loading in this process too; see the module docstring)."""
