@@ -27,7 +27,7 @@ import tinygrad_rnn.torch as torch
 import tinygrad_rnn.torch.nn as nn
 import tinygrad_rnn.torch.nn.functional as F
 import tinygrad_rnn.torch.optim as optim
-from torch_expect import float64, fill  # noqa: F401 (float64 is an autouse fixture)
+from torch_expect import fill, float64, same  # noqa: F401 (float64 is an autouse fixture)
 
 
 def load_fill(model, scale=0.6):
@@ -384,18 +384,6 @@ EXPECTED = {'bilstm_crf': {'decoded': [7.232343917435528, [1, 1, 1, 1, 1, 1, 1, 
                                        [0.1266920109021479, -0.3189087289989911],
                                        [0.3916254660911255, 0.16600372526013574]],
                             'printed': 'grad_fn=<NllLossBackward0>)'}}
-
-
-def same(actual, expected, where: str) -> None:
-    """Numbers to 1e-10 relative (round-off after a few hundred float64 ops), everything else exactly."""
-    if isinstance(expected, float):
-        assert np.isclose(actual, expected, rtol=1e-10, atol=1e-12), f"{where}: {actual!r} != {expected!r}"
-    elif isinstance(expected, (list, tuple)):
-        assert len(actual) == len(expected), f"{where}: {actual!r}"
-        for i, (a, e) in enumerate(zip(actual, expected)):
-            same(a, e, f"{where}[{i}]")
-    else:
-        assert actual == expected, f"{where}: {actual!r} != {expected!r}"
 
 
 @pytest.mark.parametrize("name, program", [("lstm_tagger", lstm_tagger), ("char_generation", char_generation),

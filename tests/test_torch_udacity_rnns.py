@@ -36,7 +36,7 @@ import tinygrad_rnn.torch as torch
 import tinygrad_rnn.torch.nn as nn
 import tinygrad_rnn.torch.nn.functional as F
 from tinygrad_rnn.torch.utils.data import DataLoader, TensorDataset
-from torch_expect import float64, fill  # noqa: F401 (float64 is an autouse fixture)
+from torch_expect import fill, float64, same  # noqa: F401 (float64 is an autouse fixture)
 
 train_on_gpu = torch.cuda.is_available()
 
@@ -430,18 +430,6 @@ EXPECTED = {'char_rnn': {'hidden': [[2, 3, 8, True], [2, 3, 8, True]],
                              0.06690207023258454, 0.06531755013970388, 0.06580832545403473, 0.06819962933767708,
                              0.07246036726153239, 0.0784344414112964, 0.08593665547893661, 0.09472605069785729,
                              0.10452789264160389, 0.11504245728945131, 0.12595672323893956, 0.13695087266636588]}}
-
-
-def same(actual, expected, where: str) -> None:
-    """Numbers to 1e-10 relative (round-off after a few thousand float64 ops), everything else exactly."""
-    if isinstance(expected, float):
-        assert np.isclose(actual, expected, rtol=1e-10, atol=1e-12), f"{where}: {actual!r} != {expected!r}"
-    elif isinstance(expected, (list, tuple)):
-        assert len(actual) == len(expected), f"{where}: {actual!r}"
-        for i, (a, e) in enumerate(zip(actual, expected)):
-            same(a, e, f"{where}[{i}]")
-    else:
-        assert actual == expected, f"{where}: {actual!r} != {expected!r}"
 
 
 @pytest.mark.parametrize("name", ["char_rnn", "simple_rnn", "sentiment_rnn"])

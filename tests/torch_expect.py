@@ -138,3 +138,16 @@ def set_params(module):
     state = module.state_dict()
     module.load_state_dict({k: torch.tensor(fill(tuple(v.shape), i)) for i, (k, v) in enumerate(state.items())})
     return module
+
+
+def same(actual, expected, where: str) -> None:
+    """The outputs of a whole program against PyTorch's: numbers to 1e-10 relative (the round-off of a few
+    thousand float64 ops), nested lists and tuples entry by entry, everything else exactly."""
+    if isinstance(expected, float):
+        assert np.isclose(actual, expected, rtol=1e-10, atol=1e-12), f"{where}: {actual!r} != {expected!r}"
+    elif isinstance(expected, (list, tuple)):
+        assert len(actual) == len(expected), f"{where}: {actual!r}"
+        for i, (a, e) in enumerate(zip(actual, expected)):
+            same(a, e, f"{where}[{i}]")
+    else:
+        assert actual == expected, f"{where}: {actual!r} != {expected!r}"

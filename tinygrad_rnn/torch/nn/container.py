@@ -120,18 +120,12 @@ class ModuleList(_Numbered, Module):
         return "ModuleList(" + ("\n  " + "\n  ".join(lines) + "\n" if lines else "") + ")"
 
 
-class ModuleDict(Module):
-    """A dict of modules whose parameters belong to the owner."""
-
-    def __init__(self, modules=None):
-        super().__init__()
-        self.update(modules or {})
+class Keyed:
+    """The dict methods of ModuleDict and ParameterDict, from the two each of them defines: items(), the
+    (name, value) pairs in insertion order, and __setitem__."""
 
     def __getitem__(self, key: str):
-        return dict(_entries(self))[key]
-
-    def __setitem__(self, key: str, module) -> None:
-        self.add_module(key, module)
+        return dict(self.items())[key]
 
     def __delitem__(self, key: str) -> None:
         if key not in self:
@@ -139,7 +133,7 @@ class ModuleDict(Module):
         delattr(self, key)
 
     def __len__(self) -> int:
-        return len(_entries(self))
+        return len(self.items())
 
     def __iter__(self):
         return iter(self.keys())
@@ -147,29 +141,44 @@ class ModuleDict(Module):
     def __contains__(self, key) -> bool:
         return key in self.keys()
 
+    def keys(self):
+        """The names, in insertion order."""
+        return [name for name, _ in self.items()]
+
+    def values(self):
+        """The values, in insertion order."""
+        return [value for _, value in self.items()]
+
+    def get(self, key: str, default=None):
+        """The value at key, or default."""
+        return self[key] if key in self else default
+
+    def pop(self, key: str):
+        """Remove the value at key and return it."""
+        value = self[key]
+        del self[key]
+        return value
+
+    def update(self, values) -> None:
+        """Add or replace entries from a dict or (name, value) pairs."""
+        for key, value in (values.items() if hasattr(values, "items") else values):
+            self[key] = value
+
+
+class ModuleDict(Keyed, Module):
+    """A dict of modules whose parameters belong to the owner."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        self.update(modules or {})
+
+    def __setitem__(self, key: str, module) -> None:
+        self.add_module(key, module)
+
     def clear(self) -> None:
         """Remove every module."""
         _renumber(self, [])
 
-    def pop(self, key: str):
-        """Remove the module at key and return it."""
-        module = self[key]
-        del self[key]
-        return module
-
-    def keys(self):
-        """The names, in insertion order."""
-        return [name for name, _ in _entries(self)]
-
-    def values(self):
-        """The modules."""
-        return [m for _, m in _entries(self)]
-
     def items(self):
         """(name, module) pairs."""
         return _entries(self)
-
-    def update(self, modules) -> None:
-        """Add or replace modules from a dict or (name, module) pairs."""
-        for key, module in (modules.items() if hasattr(modules, "items") else modules):
-            self[key] = module

@@ -3,6 +3,7 @@ attributes named "0", "1", ... (or by the key), so parameters() and state_dict()
 ("params.0", "scales.alpha"). A plain tensor put in is made a Parameter, as in PyTorch."""
 from ... import nn as core
 from .checks import check_index
+from .container import Keyed
 from .module import Module, Parameter
 
 
@@ -55,59 +56,19 @@ class ParameterList(Module):
                          for i, p in enumerate(self))
 
 
-class ParameterDict(Module):
+class ParameterDict(Keyed, Module):
     """A dict of parameters whose owner's parameters() include them."""
 
     def __init__(self, parameters=None):
         super().__init__()
         self.update(parameters or {})
 
-    def __getitem__(self, key: str):
-        return dict(_held(self))[key]
-
     def __setitem__(self, key: str, value) -> None:
         setattr(self, key, _as_parameter(value))
-
-    def __delitem__(self, key: str) -> None:
-        if key not in self:
-            raise KeyError(key)                     # as a dict (and PyTorch's ParameterDict) does
-        delattr(self, key)
-
-    def __len__(self) -> int:
-        return len(_held(self))
-
-    def __iter__(self):
-        return iter(self.keys())
-
-    def __contains__(self, key) -> bool:
-        return key in self.keys()
-
-    def keys(self):
-        """The names, in insertion order."""
-        return [k for k, _ in _held(self)]
-
-    def values(self):
-        """The parameters."""
-        return [v for _, v in _held(self)]
 
     def items(self):
         """(name, parameter) pairs."""
         return _held(self)
-
-    def get(self, key: str, default=None):
-        """The parameter at key, or default."""
-        return self[key] if key in self else default
-
-    def pop(self, key: str):
-        """Remove the parameter at key and return it."""
-        value = self[key]
-        del self[key]
-        return value
-
-    def update(self, parameters) -> None:
-        """Add or replace parameters from a dict or (name, parameter) pairs."""
-        for key, value in (parameters.items() if hasattr(parameters, "items") else parameters):
-            self[key] = value
 
     def extra_repr(self) -> str:
         return "\n".join(f"({k}): Parameter containing: [{p.type()} of size {'x'.join(map(str, p.shape))}]"
