@@ -645,3 +645,31 @@ def test_allclose_isclose_equal_and_addmm_are_also_methods():
     out = torch.ones(2, 2).addmm(torch.ones(2, 3), torch.ones(3, 2), beta=2, alpha=0.5)
     assert out.tolist() == [[3.5, 3.5], [3.5, 3.5]]
     assert x.is_pinned() is False and x.pin_memory() is x
+
+
+@pytest.mark.parametrize("a, b, name", [
+    ((3,), (3,), "DotBackward0"), ((3, 3), (3,), "MvBackward0"), ((3,), (3, 3), "SqueezeBackward4"),
+    ((3, 3), (3, 3), "MmBackward0"), ((2, 3, 3), (3,), "UnsafeViewBackward0"),
+    ((2, 3, 3), (3, 3), "UnsafeViewBackward0"),
+    ((3,), (2, 3, 3), "UnsafeViewBackward0"), ((3, 3), (2, 3, 3), "CloneBackward0"),
+    ((3, 3), (2, 2, 3, 3), "CloneBackward0"), ((1, 3, 3), (2, 3, 3), "CloneBackward0"),
+    ((1, 3, 3), (1, 3, 3), "UnsafeViewBackward0"), ((2, 3, 3), (1, 3, 3), "UnsafeViewBackward0"),
+    ((1, 1, 3, 3), (2, 2, 3, 3), "UnsafeViewBackward0"), ((2, 3, 3), (2, 2, 3, 3), "UnsafeViewBackward0"),
+])
+def test_matmul_grad_fn_is_named_by_the_kernel_pytorch_reaches(a, b, name):
+    """torch 2.14's type(a @ b).grad_fn names for operands of these shapes (its last op differs by case)."""
+    result = torch.ones(*a, requires_grad=True) @ torch.ones(*b, requires_grad=True)
+    assert type(result.grad_fn).__name__ == name
+
+
+def test_linear_mm_bmm_and_rsub_grad_fn_names():
+    """nn.Linear's output by input dims and bias, torch.mm/bmm, and number - tensor, as torch 2.14 names them."""
+    x1, x2, x3 = (torch.ones(*s, requires_grad=True) for s in ((3,), (2, 3), (4, 2, 3)))
+    names = [type(torch.nn.Linear(3, 2, bias=bias)(x).grad_fn).__name__ for bias in (True, False) for x in (x1, x2, x3)]
+    assert names == ["ViewBackward0", "AddmmBackward0", "ViewBackward0",
+                     "SqueezeBackward4", "MmBackward0", "UnsafeViewBackward0"]
+    batched = torch.bmm(torch.ones(2, 1, 2, requires_grad=True), torch.ones(2, 2, 1))
+    assert type(batched.grad_fn).__name__ == "BmmBackward0"
+    assert type(torch.mm(x2, torch.ones(3, 2)).grad_fn).__name__ == "MmBackward0"
+    assert type((1 - x1).grad_fn).__name__ == "RsubBackward1" and type((x1 - 1).grad_fn).__name__ == "SubBackward0"
+    assert (1 - x1).tolist() == [0.0, 0.0, 0.0]

@@ -11,16 +11,8 @@ import numpy as np
 
 from ..autograd import Node, _local, run_backward
 from . import _dtype
+from ._grad_names import backward_name
 
-# PyTorch's names of the backward of ops whose name here differs, or that come in variants ("sum(dim)" is
-# a sum over given dims); any other op `name` is NameBackward0.
-_NAMES = {"concat": "CatBackward0", "reshape": "ViewBackward0", "astype": "ToCopyBackward0",
-          "linear": "AddmmBackward0", "norm": "LinalgVectorNormBackward0", "clamp": "ClampBackward1",
-          "sum(dim)": "SumBackward1", "mean(dim)": "MeanBackward1", "prod(dim)": "ProdBackward1",
-          "max": "MaxBackward1", "min": "MinBackward1", "max(dim)": "MaxBackward0", "min(dim)": "MinBackward0",
-          "squeeze(dim)": "SqueezeBackward1",
-          "pow": "PowBackward1", "rpow": "PowBackward2", "div(floor)": "DivBackward2", "div(trunc)": "DivBackward2"}
-_MATMUL = {(1, 1): "DotBackward0", (2, 1): "MvBackward0"}      # by the operands' dims; else MmBackward0
 # Ops whose result is a view of their input (it shares the memory).
 _VIEWS = {"index", "select", "slice", "reshape", "transpose", "t", "permute", "squeeze", "unsqueeze", "expand",
           "split", "unbind"}
@@ -93,10 +85,7 @@ def grad_fn_of(node):
     if not node.parents:
         return AccumulateGrad(node) if node.requires_grad else None
     base = _base(node.op)
-    if base == "matmul":
-        name = _MATMUL.get(tuple(p._data.ndim for p in node.parents), "MmBackward0")
-    else:
-        name = _NAMES.get(node.op) or base.title().replace("_", "") + "Backward0"
+    name = backward_name(node, base)
     if name not in _classes:
         _classes[name] = type(name, (GradFn,), {"__slots__": (), "__doc__": f"The backward of {base}."})
     return _classes[name](node)

@@ -146,7 +146,8 @@ class MathMethods:
     __slots__ = ()
 
     __add__, __radd__ = _promoted(core.Tensor.__add__), _promoted(core.Tensor.__add__, reflected=True)
-    __sub__, __rsub__ = _promoted(core.Tensor.__sub__), _promoted(core.Tensor.__sub__, reflected=True)
+    __sub__ = _promoted(core.Tensor.__sub__)
+    __rsub__ = _promoted(lambda a, b: named(core.Tensor.__sub__(a, b), "rsub"), reflected=True)   # 1 - x
     __mul__, __rmul__ = _promoted(core.Tensor.__mul__), _promoted(core.Tensor.__mul__, reflected=True)
     __truediv__ = _promoted(_div, true_division=True)
     __rtruediv__ = _promoted(_div, reflected=True, true_division=True)

@@ -133,7 +133,7 @@ class SelectMethods:
         if not isinstance(other, core.Tensor):
             raise TypeError(f"{fn}(): argument '{arg}' (position 1) must be Tensor, not {type(other).__name__}")
         check_product(fn, self._data, other._data)
-        return self @ other
+        return named(self @ other, fn)                  # MmBackward0, BmmBackward0, ... as PyTorch names them
 
     def mm(self, mat2):
         """The product of two matrices, (n, k) @ (k, m)."""
