@@ -518,3 +518,18 @@ def test_a_child_module_is_replaced_only_by_a_module_or_none_and_a_missing_key_i
         del d["b"]
     del d["a"]
     assert len(d) == 0
+
+
+@pytest.mark.parametrize("layer, batch_first_name", [(nn.RNN, "TransposeBackward1"), (nn.LSTM, "TransposeBackward0"),
+                                                     (nn.GRU, "TransposeBackward1")])
+def test_recurrent_outputs_print_pytorchs_grad_fn(layer, batch_first_name):
+    """torch 2.14 in float64: an unbatched input's output and final state end in a squeeze, a batch_first
+    output in a transpose (PyTorch's LSTM takes another overload than its RNN and GRU), a plain one in a stack."""
+    plain, first = layer(2, 3).double(), layer(2, 3, batch_first=True).double()
+    out, state = plain(torch.ones(4, 1, 2, dtype=torch.float64))
+    assert type(out.grad_fn).__name__ == "StackBackward0"
+    out, state = plain(torch.ones(4, 2, dtype=torch.float64))
+    states = state if isinstance(state, tuple) else (state,)
+    assert {type(t.grad_fn).__name__ for t in (out,) + states} == {"SqueezeBackward1"}
+    out, _ = first(torch.ones(1, 4, 2, dtype=torch.float64))
+    assert type(out.grad_fn).__name__ == batch_first_name and out.shape == (1, 4, 3)

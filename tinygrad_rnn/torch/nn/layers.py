@@ -9,6 +9,7 @@ import warnings
 
 from ... import nn as core
 from .. import _dtype
+from .._autograd import named
 from .._device import check_device
 from .._math import as_operand
 from .._tensor import as_tensor_node
@@ -23,6 +24,13 @@ def _finish(module, device, dtype) -> None:
     """Cast a new layer's parameters to `dtype` (the default float dtype unless given)."""
     check_device(device)
     module.to(_dtype.get_default_dtype() if dtype is None else dtype)
+
+
+def _renamed(out, op: str, name: str):
+    """out (a Tensor or a tuple of them) with the op of each node made by `op` shown as `name` (its grad_fn)."""
+    if isinstance(out, tuple):
+        return tuple(_renamed(o, op, name) for o in out)
+    return named(out, name) if out.op == op else out
 
 
 def as_tensors(out):
@@ -105,7 +113,12 @@ class _Recurrent(Module):
             out, state = core_forward(self, padded, hx, lengths=lengths)
             return padded_to_packed(out, input, self.batch_first), as_tensors(state)
         check_layer_input(self, input, hx)
-        return as_tensors(core_forward(self, input, hx))
+        output, state = as_tensors(core_forward(self, input, hx))
+        if input.dim() == 2:                 # unbatched: PyTorch squeezes the batch of one away
+            output, state = _renamed(output, "reshape", "squeeze(dim)"), _renamed(state, "reshape", "squeeze(dim)")
+        elif self.batch_first and self.mode != "LSTM":     # PyTorch's own transposes differ by layer here
+            output = _renamed(output, "transpose", "transpose(int)")
+        return output, state
 
     def flatten_parameters(self) -> None:
         """Nothing to do: the weights are never copied into a flat buffer here."""
