@@ -48,15 +48,24 @@ def clip_grad_norm_(parameters: Params, max_norm: float, norm_type: float = 2.0)
     if not isinstance(norm_type, Real) or isinstance(norm_type, bool) or not norm_type > 0:
         raise ValueError(f"{fn}: norm_type must be a positive number or float('inf'), got {norm_type!r}")
     grads = _grads(parameters, fn)
-    if not grads:
-        return 0.0
-    p = float(norm_type)
-    per_param = [np.linalg.norm(g.ravel(), ord=p) for g in grads]
-    total_norm = float(np.linalg.norm(np.asarray(per_param, dtype=np.float64), ord=p))
-    coefficient = min(max_norm / (total_norm + 1e-6), 1.0)     # max_norm = inf gives exactly 1
+    total = total_norm(grads, norm_type)
+    coefficient = clip_coefficient(max_norm, total)
     for g in grads:
         g *= coefficient                                     # in place: the caller's .grad arrays
-    return total_norm
+    return total
+
+
+def total_norm(arrays: list, norm_type: float) -> float:
+    """The p-norm of the arrays seen as one long vector: the p-norm of their p-norms (0.0 for none)."""
+    p = float(norm_type)
+    per_array = [np.linalg.norm(a.ravel(), ord=p) for a in arrays]
+    return float(np.linalg.norm(np.asarray(per_array, dtype=np.float64), ord=p)) if per_array else 0.0
+
+
+def clip_coefficient(max_norm: float, total: float) -> float:
+    """What clipping to max_norm multiplies every gradient by: min(1, max_norm / (total + 1e-6)), PyTorch's
+    (max_norm = inf gives exactly 1)."""
+    return min(max_norm / (total + 1e-6), 1.0)
 
 
 def clip_grad_value_(parameters: Params, clip_value: float) -> None:

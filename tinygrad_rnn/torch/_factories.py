@@ -3,7 +3,6 @@
 import numpy as np
 
 from .. import join
-from ..op_checks import check_joinable
 from . import _dtype
 from ._autograd import checked_requires_grad
 from ._device import check_device
@@ -211,10 +210,9 @@ def _joined(tensors, dim, fn, join_fn) -> Tensor:
         parts, dim = check_cat(parts, dim)
     else:
         dim = check_stack(parts, dim)
-    if not any(p.requires_grad for p in parts):       # no graph: numpy's join, after the same checks as join_fn's
+    if not any(p.requires_grad for p in parts):       # no graph: numpy's join (the checks above hold for it)
         numpy_join = np.concatenate if join_fn is join.concatenate else np.stack
-        axis = check_joinable(parts, dim, "concatenate" if join_fn is join.concatenate else "stack")
-        return wrap(numpy_join([p._data for p in parts], axis=axis))
+        return wrap(numpy_join([p._data for p in parts], axis=dim))
     return join_fn(parts, axis=dim)
 
 

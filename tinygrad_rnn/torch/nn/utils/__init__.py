@@ -31,15 +31,13 @@ def get_total_norm(tensors, norm_type: float = 2.0, error_if_nonfinite: bool = F
     """The norm_type-norm of all the tensors (usually the gradients) seen as one vector: the norm of their
     norms; 0 for none."""
     arrays = [t._data for t in _listed(tensors)]
-    norms = [np.linalg.norm(a.ravel(), ord=float(norm_type)) for a in arrays]
-    total = float(np.linalg.norm(np.asarray(norms, dtype=np.float64), ord=float(norm_type))) if norms else 0.0
-    return _norm_tensor(total, norm_type, error_if_nonfinite, arrays)
+    return _norm_tensor(core_utils.total_norm(arrays, norm_type), norm_type, error_if_nonfinite, arrays)
 
 
 def clip_grads_with_norm_(parameters, max_norm: float, total_norm, foreach=None) -> None:
     """Scale every gradient in place by min(1, max_norm / (total_norm + 1e-6)), total_norm given (e.g. by
     get_total_norm): clip_grad_norm_'s second half."""
-    coefficient = min(float(max_norm) / (float(total_norm) + 1e-6), 1.0)
+    coefficient = core_utils.clip_coefficient(float(max_norm), float(total_norm))
     for p in _listed(parameters):
         if p._grad is not None:
             core_utils.private_grad(p)[...] *= coefficient       # an intermediate's grad may be shared
