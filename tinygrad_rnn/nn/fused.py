@@ -39,7 +39,7 @@ arrays (the gates, the previous state's data, W), never the output node, so no c
 Inside a sequence layer a step is called with `seq` = (SequenceGrad, t): its parent is then the whole
 sequence's x_proj (T, B, G*H), of which it reads row t, and it writes da into row t of one array that
 the sequence's steps share, instead of a new one (nn/sequence_grad.py: x_proj's gradient is that array,
-and W_hh's is one product of it, where the plain way copied every da twice).
+and W_hh's is its rows times the h_{t-1}, where the plain way copied every da twice).
 """
 from __future__ import annotations
 

@@ -8,7 +8,9 @@ and `.data` / `.grad` as Tensors (the engine keeps the arrays in the slots `_dat
 The methods live in mixins by theme: _math.py (arithmetic, promotion, comparisons), _elementwise.py,
 _special.py (more elementwise functions, cumprod, median, unique, ...), _shape.py, _reduce.py, _select.py,
 _convert.py and _inplace.py; _autograd.py has grad_fn, backward() and the rules for .data, .grad and in-place
-writes; _format.py prints as PyTorch does.
+writes; _format.py prints as PyTorch does. Four methods that are first torch functions are added where those
+are defined (allclose, isclose, equal, addmm in _functions.py), and the legacy `new` beside the legacy
+constructor it calls (_legacy.py).
 """
 import numpy as np
 

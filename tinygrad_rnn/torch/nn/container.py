@@ -149,10 +149,6 @@ class Keyed:
         """The values, in insertion order."""
         return [value for _, value in self.items()]
 
-    def get(self, key: str, default=None):
-        """The value at key, or default."""
-        return self[key] if key in self else default
-
     def pop(self, key: str):
         """Remove the value at key and return it."""
         value = self[key]

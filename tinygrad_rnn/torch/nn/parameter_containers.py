@@ -70,6 +70,10 @@ class ParameterDict(Keyed, Module):
         """(name, parameter) pairs."""
         return _held(self)
 
+    def get(self, key: str, default=None):
+        """The parameter at key, or default (ParameterDict has get; ModuleDict, as in PyTorch, does not)."""
+        return self[key] if key in self else default
+
     def extra_repr(self) -> str:
         return "\n".join(f"({k}): Parameter containing: [{p.type()} of size {'x'.join(map(str, p.shape))}]"
                          for k, p in self.items())
