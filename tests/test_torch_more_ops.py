@@ -543,3 +543,11 @@ def test_parameter_containers_register_and_train():
     assert m.ps[0].tolist() == [0.0, 0.0] and m.pd.get("w").tolist() == [2.0, 2.0] and "w" in m.pd
     del m.pd["w"]
     assert list(m.state_dict()) == ["ps.0"]
+
+
+def test_einsum_computes_no_gradient_for_an_operand_that_needs_none():
+    """A constant operand (a mask, a fixed matrix) gets None from einsum's backward, not an einsum's work."""
+    a, b = torch.ones(2, 3, requires_grad=True), torch.ones(3, 4)
+    y = torch.einsum("ij,jk->ik", a, b)
+    grads = y.backward_fn(*y.saved, np.ones((2, 4)))
+    assert grads[1] is None and grads[0].tolist() == [[4.0] * 3] * 2

@@ -25,7 +25,8 @@ def einsum(equation: str, *operands):
     value = np.asarray(np.einsum(spec, *arrays, optimize=len(arrays) > 2))
     if value.dtype.kind != "f":
         return leaf_like(operands[0], value)
-    node = operands[0]._child(value, tuple(operands), _backward, "einsum", (tuple(terms), out, tuple(arrays)))
+    needs = tuple(x.requires_grad for x in operands)
+    node = operands[0]._child(value, tuple(operands), _backward, "einsum", (tuple(terms), out, tuple(arrays), needs))
     return named(as_tensor_node(node), "einsum")
 
 
@@ -35,8 +36,9 @@ def _broadcast(x, term: str, sizes: dict):
     return x if shape == x._data.shape else x.expand(shape)
 
 
-def _backward(terms: tuple, out: str, arrays: tuple, g) -> tuple:
-    return tuple(_operand_grad(k, terms, out, arrays, g) for k in range(len(terms)))
+def _backward(terms: tuple, out: str, arrays: tuple, needs: tuple, g) -> tuple:
+    """Each operand's gradient, for those that need one."""
+    return tuple(_operand_grad(k, terms, out, arrays, g) if need else None for k, need in enumerate(needs))
 
 
 def _operand_grad(k: int, terms: tuple, out: str, arrays: tuple, g) -> np.ndarray:
