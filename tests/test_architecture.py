@@ -64,7 +64,9 @@ def test_no_module_imports_one_that_imports_it_back():
 def test_the_engine_is_at_the_bottom():
     edges = graph()
     assert edges["tinygrad_rnn.checks"] == set() and edges["tinygrad_rnn.op_checks"] <= {"tinygrad_rnn.checks"}
-    assert edges["tinygrad_rnn.autograd"] <= {"tinygrad_rnn.checks"}
+    assert edges["tinygrad_rnn.modes"] <= {"tinygrad_rnn.checks"}
+    assert edges["tinygrad_rnn.hooks"] == set()
+    assert edges["tinygrad_rnn.autograd"] <= {"tinygrad_rnn.checks", "tinygrad_rnn.modes", "tinygrad_rnn.hooks"}
     for low in ("tinygrad_rnn.shape_ops", "tinygrad_rnn.matmul", "tinygrad_rnn.broadcast"):
         assert not any(t.startswith(("tinygrad_rnn.tensor", "tinygrad_rnn.nn", "tinygrad_rnn.viz")) for t in edges[low])
 

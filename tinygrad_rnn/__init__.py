@@ -1,7 +1,7 @@
 """tinygrad_rnn: reverse-mode autodiff on floats and numpy arrays, recurrent layers built from it, and
 drawings of the unrolled graphs. See README.md and docs/ for the tour."""
 from .anomaly import detect_anomaly
-from .autograd import no_grad, scope
+from .modes import no_grad, scope
 from .gradcheck import gradcheck
 from .join import concatenate, stack, where
 from .rng import manual_seed

@@ -11,7 +11,7 @@ import traceback
 
 import numpy as np
 
-from .autograd import switch
+from .modes import switch
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 

@@ -6,6 +6,13 @@ import numpy as np
 from .op_checks import check_item, check_rows
 
 
+def read_only(a: np.ndarray) -> np.ndarray:
+    """A view of `a` that refuses writes (for arrays the graph may share, shown to user code)."""
+    view = a.view()
+    view.flags.writeable = False
+    return view
+
+
 def _raw(x):
     """The array behind a node, or x itself."""
     return x._data if hasattr(x, "backward_fn") else x
@@ -92,3 +99,10 @@ class ArrayLike:
 
     def __bool__(self) -> bool:
         return bool(self._single("bool()"))
+
+    def __repr__(self) -> str:
+        extra = "".join([f", name={self.name!r}" if self.name else "",
+                         f", op={self.op!r}" if self.op else "",
+                         ", requires_grad=True" if self.requires_grad else ""])
+        body = np.array2string(self._data, precision=4, threshold=20, prefix="Tensor(")
+        return f"Tensor({body}, dtype={self._data.dtype}{extra})"

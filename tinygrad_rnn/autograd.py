@@ -12,36 +12,16 @@ how the gradient of the node becomes the gradients of its parents. That is all r
 
 Adding an op never touches this file: ops live with the value kinds they work on.
 """
-import contextlib
+import functools
 import itertools
 import operator
 import threading
 
-from .checks import check_backward_call, check_scope_name
+from .checks import check_backward_call, check_hook, check_hook_result
+from .hooks import RemovableHandle
+from .modes import _local
 
 _serials = itertools.count()              # creation order of nodes: parents are always made first
-
-
-class Mode:
-    """The switches every op reads: grad mode, the current scope, and an observer of each new node and
-    each local backward (anomaly mode is one), or None; `restore` is the stack of the values the open
-    with-blocks will restore."""
-
-    __slots__ = ("grad_enabled", "scope", "observer", "restore")
-
-    def __init__(self):
-        self.grad_enabled, self.scope, self.observer, self.restore = True, (), None, []
-
-
-class _PerThread(threading.local):
-    """One Mode per thread (as in PyTorch): another thread's no_grad() or scope() never reaches this one.
-    (A slotted Mode inside: one thread-local lookup per op, not one per switch read.)"""
-
-    def __init__(self):
-        self.mode = Mode()
-
-
-_local = _PerThread()          # `_local.mode`: this thread's switches
 _leaf_lock = threading.Lock()  # gradients added into nodes that graphs in other threads may share
 
 
@@ -79,13 +59,14 @@ class Node:
 
     `data` and `grad` are properties over the slots `_data` and `_grad`, which the engine and the ops use
     (the PyTorch dialect, tinygrad_rnn.torch, gives the public names PyTorch's meaning). Each value kind
-    (Value, Tensor) supplies three small hooks: `_seed()`, the gradient of a scalar root with respect to
-    itself; `_check_seed(grad)`, a user-given seed validated; and `_own_grad(g)`, a leaf's first gradient as
-    a private copy the user may change in place (clipping does).
+    (Value, Tensor) supplies four small methods: `_seed()`, the gradient of a scalar root with respect to
+    itself; `_check_seed(grad)`, a user-given seed validated; `_own_grad(g)`, a leaf's first gradient as
+    a private copy the user may change in place (clipping does); and `_hook_view(g)`, what a hook is shown
+    (a read-only view of an array, which other nodes may share).
     """
 
     __slots__ = ("_data", "_grad", "requires_grad", "parents", "backward_fn", "saved", "op", "scope", "name",
-                 "origin", "serial", "__weakref__")
+                 "origin", "serial", "hooks", "__weakref__")
     data = property(operator.attrgetter("_data"), lambda n, v: setattr(n, "_data", v), doc="A float or an array.")
     grad = property(operator.attrgetter("_grad"), lambda n, v: setattr(n, "_grad", v), doc="d root/d node, or None.")
     result_type: type          # the class of op results (a Parameter's results are plain Tensors)
@@ -95,8 +76,9 @@ class Node:
         """Make the output node of an op; it joins the graph only if some parent needs a gradient."""
         m = _local.mode
         out = object.__new__(self.result_type)
-        out._data, out._grad, out.op, out.scope, out.name, out.origin = data, None, op, m.scope, None, None
-        out.requires_grad, out.parents, out.backward_fn, out.saved, out.serial = False, (), None, None, next(_serials)
+        out._data, out._grad, out.op, out.scope, out.serial = data, None, op, m.scope, next(_serials)
+        out.requires_grad, out.parents, out.backward_fn, out.saved = False, (), None, None
+        out.name = out.origin = out.hooks = None
         if m.grad_enabled:
             for p in parents:
                 if p.requires_grad:
@@ -110,7 +92,7 @@ class Node:
         """Fill the slots of a leaf: a node with no parents (an input, a parameter or a constant)."""
         self._data, self._grad, self.requires_grad, self.name = data, None, bool(requires_grad), name
         self.parents, self.backward_fn, self.saved, self.op, self.origin = (), None, None, "", None
-        self.scope, self.serial = _local.mode.scope, next(_serials)
+        self.scope, self.serial, self.hooks = _local.mode.scope, next(_serials), None
 
     def backward(self, grad=None, keep_grads: bool = True) -> None:
         """Backpropagate from this node: fill `.grad` of every node on a path to a leaf that needs it.
@@ -127,6 +109,17 @@ class Node:
     def zero_grad(self) -> None:
         """Forget the gradient (sets `.grad` to None)."""
         self._grad = None
+
+    def register_hook(self, hook) -> RemovableHandle:
+        """Show `hook(grad)` this node's whole gradient of each backward pass before it flows on (for a leaf:
+        before it is added to `.grad`); a value the hook returns replaces that gradient. Hooks run in the
+        order they were registered; `remove()` on the handle returned takes this one off again."""
+        check_hook(self, hook)
+        if self.hooks is None:
+            self.hooks = {}
+        handle = RemovableHandle(self.hooks)
+        self.hooks[handle.id] = hook
+        return handle
 
 
 def topological_order(root: Node, only_grad: bool = True) -> list:
@@ -161,6 +154,8 @@ def run_backward(root: Node, seed, keep_grads: bool = True) -> list:
     for node in reversed(order):
         if node.serial in waiting:
             _settle(node, waiting.pop(node.serial), owned)
+        if node.hooks and node.parents and node._grad is not None:
+            node._grad = _hooked(node, node._grad)
         g = node._grad
         if g is None or node.backward_fn is None:
             continue
@@ -181,8 +176,8 @@ def _add(node: Node, g, owned: set, waiting: dict) -> None:
     is (it may be a read-only broadcast view, or shared with a sibling); a second one makes a private
     buffer (`owned`), and later ones are added in place. Leaves always own theirs, since the user may
     change it in place. A Deferred contribution waits until the node's turn."""
-    if isinstance(g, Deferred):
-        waiting.setdefault(node.serial, []).append(g)
+    if isinstance(g, Deferred) or (node.hooks and not node.parents):    # (a hooked leaf's hooks see the sum)
+        waiting.setdefault(node.serial, []).append(g if isinstance(g, Deferred) else Held(g))
     elif not node.parents:
         with _leaf_lock:                # a leaf may be shared by graphs backpropagated in several threads
             node._grad = node._own_grad(g) if node._grad is None else operator.iadd(node._grad, g)
@@ -195,56 +190,36 @@ def _add(node: Node, g, owned: set, waiting: dict) -> None:
         owned.add(node.serial)
 
 
+def _hooked(node: Node, g):
+    """`g` passed through the node's hooks in turn (a hook that returns None leaves it as it is)."""
+    for hook in list(node.hooks.values()):
+        out = hook(node._hook_view(g))
+        if out is not None:
+            g = check_hook_result(hook, out, g)
+    return g
+
+
+class Held(Deferred):
+    """A plain contribution held back until its node's turn (for a leaf with hooks)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    @classmethod
+    def total(cls, parts: list, like):
+        """The parts' sum (possibly one part itself: the hooked leaf's `_own_grad` makes its copy)."""
+        return functools.reduce(operator.add, [p.value for p in parts])
+
+
 def _settle(node: Node, parts: list, owned: set) -> None:
-    """Add a node's Deferred contributions, now that all have arrived: one total per kind."""
+    """Add a node's Deferred contributions, now that all have arrived: one total per kind. A leaf with hooks
+    held back all of this pass's contributions: its hooks see their sum before it joins `.grad`."""
     totals = [kind.total([p for p in parts if type(p) is kind], node._data) for kind in {type(p) for p in parts}]
+    if node.hooks and not node.parents:
+        totals = [node._own_grad(_hooked(node, functools.reduce(operator.add, totals)))]
     with _leaf_lock:
         for total in totals:
             node._grad = total if node._grad is None else operator.iadd(total, node._grad)
     owned.add(node.serial)
-
-
-class switch(contextlib.ContextDecorator):
-    """A with-block (or decorator) that sets one field of this thread's Mode and restores it on exit.
-
-    no_grad(), scope() and anomaly mode are all this one mechanism. Blocks nest, and the values to
-    restore are kept on the thread's own stack (`Mode.restore`), never on the switch: one switch object
-    may be used in several threads at once.
-    """
-
-    def __init__(self, field: str, value):
-        self.field, self.value = field, value
-
-    def new_value(self, old):
-        """The field's value inside the block, given its value outside."""
-        return self.value
-
-    def __enter__(self) -> None:
-        m = _local.mode
-        m.restore.append(getattr(m, self.field))
-        setattr(m, self.field, self.new_value(m.restore[-1]))
-
-    def __exit__(self, *exc) -> None:
-        m = _local.mode
-        setattr(m, self.field, m.restore.pop())
-
-
-def no_grad() -> switch:
-    """Inside this block ops record no graph: results have requires_grad=False and no parents."""
-    return switch("grad_enabled", False)
-
-
-class scope(switch):
-    """Tag every node made inside this block with `name` (nestable: tags form a path, outer first).
-
-    The recurrent layers open one scope per layer, direction and time step; the drawing turns scopes
-    into boxes. A user's own loop can do the same: `with tr.scope(f"t={t}"): h = cell(x[t], h)`.
-    """
-
-    def __init__(self, name: str):
-        check_scope_name(name)
-        super().__init__("scope", name)
-
-    def new_value(self, old: tuple) -> tuple:
-        """The path inside the block: the outer path with this name added."""
-        return old + (self.value,)

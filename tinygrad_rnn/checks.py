@@ -39,6 +39,35 @@ def check_scope_name(name) -> None:
         raise TypeError(f"scope(name) expects a str, got {type(name).__name__}")
 
 
+def check_hook(node, hook) -> None:
+    """A hook is a callable, and goes on a node that gets a gradient."""
+    if not callable(hook):
+        raise TypeError(f"register_hook(hook) expects a callable, got {type(hook).__name__}")
+    if not node.requires_grad:
+        raise RuntimeError(f"cannot register a hook on a {type(node).__name__.lower()} that doesn't require gradient "
+                           "(requires_grad=False)")
+
+
+def check_hook_result(hook, out, g):
+    """What a hook returned, as the gradient it replaces: a number for a number, else an array of g's shape
+    and dtype."""
+    name = getattr(hook, "__name__", repr(hook))
+    if not isinstance(g, np.ndarray):
+        if not is_number(out):
+            raise TypeError(f"hook '{name}' must return a number or None, got {type(out).__name__}")
+        return float(out)
+    if isinstance(out, (float, int)) and not isinstance(out, bool):
+        out = np.asarray(out, dtype=g.dtype)          # a 0-d gradient's hook may give a plain number
+    if not isinstance(out, (np.ndarray, np.generic)):
+        raise TypeError(f"hook '{name}' must return a numpy array or None, got {type(out).__name__}")
+    out = np.asarray(out)
+    if out.shape != g.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value (was {g.shape}, got {out.shape})")
+    if out.dtype != g.dtype:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {g.dtype} got {out.dtype})")
+    return out
+
+
 def as_array(data, what: str) -> np.ndarray:
     """np.asarray(data), with numpy's complaint about ragged nested lists turned into one naming `what`."""
     try:

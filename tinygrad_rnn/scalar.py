@@ -31,6 +31,9 @@ class Value(Node):
     def _seed(self):
         return 1.0
 
+    def _hook_view(self, g):
+        return g
+
     @staticmethod
     def _lift(other) -> "Value":
         """Turn a Python number into a constant node; Values pass through."""

@@ -14,7 +14,7 @@ mean (sum times 1/n), number ** Tensor (exp(t ln base)), the reflected forms, .T
 import numpy as np
 
 from . import shape_ops
-from .array_like import ArrayLike
+from .array_like import ArrayLike, read_only
 from .autograd import Node
 from .broadcast import expand_reduced, unbroadcast
 from .checks import as_float_array, is_number, reduction_axes
@@ -115,6 +115,9 @@ class Tensor(Node, ArrayLike):
 
     def _check_seed(self, grad):
         return tensor_seed(grad, self._data)
+
+    def _hook_view(self, g):
+        return read_only(g)
 
     def _lift(self, other) -> "Tensor":
         """Python numbers and arrays become constant leaves of this Tensor's dtype."""
@@ -232,13 +235,6 @@ class Tensor(Node, ArrayLike):
         leaf = object.__new__(self.result_type)
         leaf._init_leaf(self._data, False, None)
         return leaf
-
-    def __repr__(self) -> str:
-        extra = "".join([f", name={self.name!r}" if self.name else "",
-                         f", op={self.op!r}" if self.op else "",
-                         ", requires_grad=True" if self.requires_grad else ""])
-        body = np.array2string(self._data, precision=4, threshold=20, prefix="Tensor(")
-        return f"Tensor({body}, dtype={self._data.dtype}{extra})"
 
 
 @np.errstate(divide="ignore", invalid="ignore")

@@ -12,7 +12,7 @@ from collections import deque
 
 import numpy as np
 
-from .autograd import no_grad
+from .modes import no_grad
 from .checks import check_flag, is_int, is_number
 from .join import stack
 from .nn.functional import softmax

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Callable
 
-from ..autograd import scope
+from ..modes import scope
 from ..join import concatenate, stack, where
 from ..shape_ops import transpose
 from ..tensor import Tensor

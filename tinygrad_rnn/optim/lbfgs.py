@@ -28,7 +28,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from ..autograd import switch
+from ..modes import switch
 from ..nn.utils import check_grads
 from . import checks
 from .line_search import Point, strong_wolfe

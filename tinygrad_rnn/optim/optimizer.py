@@ -26,7 +26,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from ..autograd import switch
+from ..modes import switch
 from ..nn.utils import check_grads
 from ..shape_ops import unheld
 from ..tensor import Tensor

@@ -9,7 +9,8 @@ import weakref
 
 import numpy as np
 
-from ..autograd import Node, _local, run_backward
+from ..autograd import Node, run_backward
+from ..modes import _local
 from . import _dtype
 from ._grad_names import backward_name
 
@@ -208,6 +209,16 @@ def checked_grad(t, value):
             "specific dtype, or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a "
             "tensor and its gradient may break downstream systems that assume they match.")
     return g
+
+
+def hook_output(out, given) -> np.ndarray:
+    """What a tensor hook returned, as an array: None means the gradient it was `given` (perhaps changed in
+    place), else it must be a Tensor."""
+    if out is None:
+        return given._data
+    if not isinstance(out, Node):
+        raise TypeError(f"expected Variable, but hook returned '{type(out).__name__}'")
+    return out._data
 
 
 def _view_of_leaf(t) -> bool:

@@ -1,6 +1,6 @@
 """Grad mode as in PyTorch: no_grad, enable_grad, set_grad_enabled (a call or a with-block),
 inference_mode and is_grad_enabled, all one per-thread switch of the engine."""
-from ..autograd import _local, switch
+from ..modes import _local, switch
 
 
 def _grad_switch(enabled: bool, func):

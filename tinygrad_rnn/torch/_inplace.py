@@ -12,7 +12,7 @@ t is a non-leaf that requires grad or v requires grad, is exactly that: t is re-
 import numpy as np
 
 from .. import tensor as core
-from ..autograd import _local
+from ..modes import _local
 from . import _dtype
 from ._autograd import check_inplace
 from ._grad_mode import no_grad

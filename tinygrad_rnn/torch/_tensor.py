@@ -12,15 +12,20 @@ writes; _format.py prints as PyTorch does. Four methods that are first torch fun
 are defined (allclose, isclose, equal, addmm in _functions.py), and the legacy `new` beside the legacy
 constructor it calls (_legacy.py).
 """
+import functools
+
 import numpy as np
 
 from .. import tensor as core
 from . import _dtype
-from ._autograd import backward_all, checked_data, checked_grad, checked_requires_grad, grad_fn_of, retained
+from ..checks import check_hook
+from ._autograd import (backward_all, checked_data, checked_grad, checked_requires_grad, grad_fn_of, hook_output,
+                        retained)
 from ._convert import ConvertMethods
 from ._device import device as torch_device
 from ._elementwise import ElementwiseMethods
 from ._format import tensor_repr
+from ._grad_mode import no_grad
 from ._inplace import InPlaceMethods
 from ._math import MathMethods, as_operand
 from ._reduce import ReduceMethods
@@ -134,6 +139,18 @@ class Tensor(InPlaceMethods, SelectMethods, ReduceMethods, ShapeMethods, Convert
     @property
     def retains_grad(self) -> bool:
         return self in retained
+
+    def register_hook(self, hook):
+        """In each backward pass, hook(grad) sees this tensor's gradient (a copy it may change in place) and may
+        return a Tensor to use instead; for a leaf, before it is added to .grad. Returns a RemovableHandle."""
+        check_hook(self, hook)
+
+        @functools.wraps(hook)
+        def on_grad(g):
+            given = wrap(np.array(g))
+            with no_grad():
+                return hook_output(hook(given), given)
+        return super().register_hook(on_grad)
 
     def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
         """Backpropagate from this tensor (a scalar, or give `gradient`); leaves' .grad accumulate, and the

@@ -152,3 +152,10 @@ def check_one_hot(indices: np.ndarray, num_classes: int) -> int:
     if indices.size and indices.max() >= n:
         raise RuntimeError("Class values must be smaller than num_classes.")
     return n
+
+
+def check_forward_hook(kind: str, hook) -> None:
+    """A module hook is a callable."""
+    if not callable(hook):
+        name = "register_forward_pre_hook" if kind == "_forward_pre_hooks" else "register_forward_hook"
+        raise TypeError(f"{name}(hook) expects a callable, got {type(hook).__name__}")

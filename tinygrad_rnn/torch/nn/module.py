@@ -17,6 +17,7 @@ from .. import _dtype
 from .._math import as_operand
 from .._tensor import Tensor
 from .checks import check_assignment, check_mode, check_registration
+from .module_hooks import HookMethods
 from .module_state import StateMethods
 
 
@@ -41,7 +42,7 @@ def as_parameter(value):
     return value
 
 
-class Module(StateMethods, core.Module):
+class Module(HookMethods, StateMethods, core.Module):
     """torch.nn.Module: subclass it, assign layers and Parameters in __init__, define forward()."""
 
     def __init__(self, *args, **kwargs):

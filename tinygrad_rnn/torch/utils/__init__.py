@@ -1,4 +1,5 @@
-"""torch.utils: `data` (Dataset, DataLoader, samplers, random_split), as in PyTorch."""
-from . import data
+"""torch.utils: `data` (Dataset, DataLoader, samplers, random_split) and `hooks` (RemovableHandle), as in
+PyTorch."""
+from . import data, hooks
 
-__all__ = ["data"]
+__all__ = ["data", "hooks"]

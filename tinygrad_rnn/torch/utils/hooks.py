@@ -1,0 +1,4 @@
+"""torch.utils.hooks: the handle that `register_hook` returns (the core's own class)."""
+from ...hooks import RemovableHandle
+
+__all__ = ["RemovableHandle"]
