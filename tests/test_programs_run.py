@@ -11,7 +11,6 @@ tests/programs/README.md, which also says what is stored and how).
 from __future__ import annotations
 
 import copy
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -20,10 +19,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = ROOT / "tests" / "programs" / "expected"
-_spec = importlib.util.spec_from_file_location("compare_with_pytorch", ROOT / "tools" / "compare_with_pytorch.py")
-tool = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("compare_with_pytorch", tool)   # dataclasses look their module up by name
-_spec.loader.exec_module(tool)
+sys.path.insert(0, str(ROOT / "tools"))
+import compare as tool  # noqa: E402  (tools/compare/, the package behind tools/compare_with_pytorch.py)
 
 RUNS = {run.name: run for run in tool.RUNS}
 NAMES = ["word_language_model/LSTM", "word_language_model/GRU-tied", "word_language_model/RNN_TANH",
