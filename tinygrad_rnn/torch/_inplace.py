@@ -20,7 +20,7 @@ from ._math import as_operand, result_dtype
 from ._random import numpy_rng
 from ._shape import _index
 from .checks import (alpha_and_other, check_expand, check_float_op, check_floating, check_inplace_shape, check_mask,
-                     index_error)
+                     clamp_bounds, index_error)
 
 
 def _random(t, generator, fn: str, kernel: str) -> np.random.Generator:
@@ -34,15 +34,16 @@ class InPlaceMethods:
 
     __slots__ = ()
 
-    def _write(self, fn: str, values, operand=None, true_division: bool = False):
+    def _write(self, fn: str, values, *operands, true_division: bool = False):
         """Write `values` (an array, or a function of self's array) into self's array, broadcast and kept in
-        its dtype; returns self. For arithmetic, `operand` is the other side, whose promoted dtype must fit."""
+        its dtype; returns self. For arithmetic, `operands` are the other sides, whose promoted dtype must fit."""
         result = None
-        if operand is not None:
-            result = result_dtype(self, operand)
+        if operands:
+            result = result_dtype(self, *operands)
             result = _dtype.get_default_dtype() if true_division and not result.is_floating_point else result
-            check_inplace_shape(self._data.shape, np.shape(as_operand(operand)))
-        check_inplace(self, fn, operand, result)
+            for operand in operands:
+                check_inplace_shape(self._data.shape, np.shape(as_operand(operand)))
+        check_inplace(self, fn, next((o for o in operands if getattr(o, "requires_grad", False)), None), result)
         with np.errstate(all="ignore"):
             values = values(self._data) if callable(values) else values
         check_inplace_shape(self._data.shape, np.shape(values))
@@ -93,9 +94,11 @@ class InPlaceMethods:
         return self._write("abs_", np.abs)
 
     def clamp_(self, min=None, max=None):
-        """Limit to [min, max] in place."""
-        lo = -np.inf if min is None else as_operand(min)
-        return self._write("clamp_", lambda a: np.clip(a, lo, np.inf if max is None else as_operand(max)))
+        """Limit to [min, max] in place (max wherever min > max, as in PyTorch): numbers, or tensors that
+        broadcast to self's shape, whose result type self's dtype holds (no float bound for an int tensor)."""
+        check_inplace_shape(self._data.shape, clamp_bounds("clamp_", self._data.shape, min, max))
+        lo, hi = (None if b is None else as_operand(b) for b in (min, max))
+        return self._write("clamp_", lambda a: np.clip(a, lo, hi), *(b for b in (min, max) if b is not None))
 
     clip_ = clamp_
 

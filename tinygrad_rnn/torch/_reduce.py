@@ -13,8 +13,7 @@ from ..join import where
 from . import _dtype
 from ._autograd import named
 from ._math import as_operand, leaf_like
-from .checks import (check_dim, check_float_op, check_floating, check_mask, numpy_names, numpy_spellings,
-                     reduce_dims)
+from .checks import check_dim, check_float_op, check_floating, check_mask, numpy_names, reduce_dims
 
 
 def _return_type(name: str):
@@ -50,9 +49,8 @@ class ReduceMethods:
 
     __slots__ = ()
 
-    def sum(self, dim=None, keepdim: bool = False, dtype=None, **numpy_names):
+    def sum(self, dim=None, keepdim: bool = False, dtype=None):
         """Sum over `dim` (int, tuple or None for all); bool and integer tensors sum to int64."""
-        dim, keepdim = numpy_spellings(dim, keepdim, numpy_names, "sum")
         axes, keepdim = reduce_dims(self, dim, keepdim, "sum")
         if dtype is not None:
             return self.to(dtype).sum(dim, keepdim)
@@ -60,9 +58,8 @@ class ReduceMethods:
             return leaf_like(self, self._data.sum(axis=axes, keepdims=keepdim, dtype=np.int64))
         return named(core.Tensor.sum(self, axes, keepdim), "sum" if dim is None else "sum(dim)")
 
-    def mean(self, dim=None, keepdim: bool = False, dtype=None, **numpy_names):
+    def mean(self, dim=None, keepdim: bool = False, dtype=None):
         """Mean over `dim` (floating tensors only, as in PyTorch)."""
-        dim, keepdim = numpy_spellings(dim, keepdim, numpy_names, "mean")
         axes, keepdim = reduce_dims(self, dim, keepdim, "mean")
         if dtype is not None:
             d = _dtype.as_dtype(dtype)
@@ -113,7 +110,8 @@ class ReduceMethods:
         if dim is None:
             if not self._data.size:
                 raise IndexError(f"{fn}(): Expected reduction dim to be specified for input.numel() == 0.")
-            return leaf_like(self, np.int64(pick(self._data)))
+            flat = np.int64(pick(self._data))                 # the index into the flattened tensor
+            return leaf_like(self, np.reshape(flat, (1,) * self._data.ndim if keepdim else ()))
         d = check_dim(dim, self._data.ndim, fn)
         out = pick(self._data, axis=d)
         return leaf_like(self, (np.expand_dims(out, d) if keepdim else out).astype(np.int64))
@@ -245,6 +243,6 @@ class ReduceMethods:
                            lambda g, a, out: np.flip(np.cumsum(np.flip(g, d), axis=d), d))(self)
 
 
-for _name in ("max min amax argmax argmin sort argsort topk gather index_select var std softmax log_softmax logsumexp "
-              "all any count_nonzero cumsum").split():     # (sum and mean read axis= and keepdims= themselves)
+for _name in ("sum mean max min amax argmax argmin sort argsort topk gather index_select var std softmax log_softmax "
+              "logsumexp all any count_nonzero cumsum").split():
     setattr(ReduceMethods, _name, numpy_names(getattr(ReduceMethods, _name)))

@@ -9,7 +9,8 @@ from ..broadcast import expand_reduced
 from ..join import where as core_where
 from ._autograd import check_inplace, named
 from ._math import as_operand, leaf_like, lifted
-from .checks import check_condition, check_dim, check_float_op, numpy_names, numpy_spellings, reduce_dims
+from .checks import (broadcast_shape, check_condition, check_dim, check_float_op, check_tensor, numpy_names,
+                     reduce_dims)
 from .product_checks import check_product
 
 
@@ -31,9 +32,9 @@ class SelectMethods:
 
     __slots__ = ()
 
-    def prod(self, dim=None, keepdim: bool = False, dtype=None, **numpy_names):
+    @numpy_names
+    def prod(self, dim=None, keepdim: bool = False, dtype=None):
         """The product over `dim` (all entries when None); integer tensors multiply in int64."""
-        dim, keepdim = numpy_spellings(dim, keepdim, numpy_names, "prod")
         axes, keepdim = reduce_dims(self, dim, keepdim, "prod")
         if dtype is not None:
             return self.to(dtype).prod(dim, keepdim)
@@ -64,8 +65,12 @@ class SelectMethods:
         return core_where(check_condition(condition), self, lifted(other, self.dtype, self))
 
     def masked_select(self, mask):
-        """The entries where mask (broadcast to self's shape) is True, as a 1-D tensor."""
-        return self[np.broadcast_to(np.asarray(as_operand(mask), dtype=bool), self._data.shape)]
+        """The entries where mask (a bool tensor) is True, as a 1-D tensor; mask and self broadcast together
+        (self's entries repeat along the mask's extra dimensions, and their gradients add up)."""
+        check_float_op(check_tensor(mask, "masked_select", "mask")._data.dtype == np.bool_,
+                       "masked_select: expected BoolTensor for mask")
+        shape = broadcast_shape(mask._data.shape, self._data.shape)        # PyTorch names the mask first
+        return named(self.expand(shape)[np.broadcast_to(mask._data, shape)], "masked_select")
 
     def scatter_(self, dim: int, index, src=None, value=None, reduce=None):
         """self[index[i][j]][j] = src[i][j] (for dim=0), and so on; src may be a number (or value=)."""
@@ -130,9 +135,7 @@ class SelectMethods:
 
     def _product(self, other, fn: str, arg: str):
         """self @ other for mm, bmm, mv, dot: a Tensor `other`, both of the dims fn multiplies (no broadcasting)."""
-        if not isinstance(other, core.Tensor):
-            raise TypeError(f"{fn}(): argument '{arg}' (position 1) must be Tensor, not {type(other).__name__}")
-        check_product(fn, self._data, other._data)
+        check_product(fn, self._data, check_tensor(other, fn, arg)._data)
         return named(self @ other, fn)                  # MmBackward0, BmmBackward0, ... as PyTorch names them
 
     def mm(self, mat2):

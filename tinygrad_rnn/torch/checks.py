@@ -1,5 +1,6 @@
 """The dialect's argument checks, with PyTorch's messages where PyTorch has one (kept out of the maths)."""
 import functools
+import inspect
 import re
 import warnings
 
@@ -66,26 +67,21 @@ def check_view_shape(shape: tuple, size: int) -> tuple:
 
 
 def numpy_names(method):
-    """`method` also taking numpy's names axis= (for dim=) and keepdims= (for keepdim=), as PyTorch's argument
-    parser does for every function it parses (t.argmax(axis=2), t.max(axis=1, keepdims=True))."""
+    """`method` also taking numpy's names axis= (dim=) and keepdims= (keepdim=), as PyTorch's parser does
+    (t.sum(axis=1, keepdims=True)); a name given twice (dim and axis=) or unknown is a TypeError naming it."""
+    params = tuple(inspect.signature(method).parameters)
+
     @functools.wraps(method)
     def with_numpy_names(*args, **kwargs):
+        given = list(kwargs)
         for numpy_name, torch_name in (("axis", "dim"), ("keepdims", "keepdim")):
-            if numpy_name in kwargs and torch_name in kwargs:
-                raise TypeError(f"{method.__name__}() got an unexpected keyword argument '{numpy_name}'")
-            if numpy_name in kwargs:
+            if numpy_name in kwargs and torch_name in params[len(args):] and torch_name not in kwargs:
                 kwargs[torch_name] = kwargs.pop(numpy_name)
+        if any(name not in params for name in kwargs):      # PyTorch names the first keyword not in the signature
+            name = next(name for name in given if name not in params)
+            raise TypeError(f"{method.__name__}() got an unexpected keyword argument '{name}'")
         return method(*args, **kwargs)
     return with_numpy_names
-
-
-def numpy_spellings(dim, keepdim, names: dict, fn: str) -> tuple:
-    """(dim, keepdim) with numpy's spellings axis= and keepdims= read from a method's other keywords
-    `names`, as PyTorch accepts them (sum, mean and prod, which also take dtype=, read them this way)."""
-    unknown = set(names) - {"axis", "keepdims"}
-    if unknown:
-        raise TypeError(f"{fn}() got an unexpected keyword argument {sorted(unknown)[0]!r}")
-    return names.get("axis", dim), names.get("keepdims", keepdim)
 
 
 def reduce_dims(t, dim, keepdim, fn: str):
@@ -201,6 +197,27 @@ def check_mask(mask, fn: str) -> np.ndarray:
     return m
 
 
+def check_tensor(x, fn: str, arg: str):
+    """x itself if it is a Tensor (as PyTorch's argument parser wants for a Tensor argument)."""
+    if not hasattr(x, "_data"):
+        raise TypeError(f"{fn}(): argument '{arg}' (position 1) must be Tensor, not {_type_name(x)}")
+    return x
+
+
+def clamp_bounds(fn: str, shape: tuple, min, max) -> tuple:
+    """The shape clamp's tensor bounds broadcast to with `shape`, after PyTorch's checks: at least one bound,
+    all numbers (a 0-d tensor counts as one) or all tensors (its two overloads), and broadcastable."""
+    bounds = [b for b in (min, max) if b is not None]
+    check_float_op(bool(bounds), "torch.clamp: At least one of 'min' or 'max' must not be None")
+    numbers = (bool, int, float, np.bool_, np.integer, np.floating)
+    if not all(hasattr(b, "_data") for b in bounds) and \
+            not all(isinstance(b, numbers) or hasattr(b, "_data") and not b._data.ndim for b in bounds):
+        got = ", ".join(f"{k}={_type_name(b)}" for k, b in (("min", min), ("max", max)) if b is not None)
+        raise TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                        " * (Tensor min = None, Tensor max = None)\n * (Number min = None, Number max = None)")
+    return functools.reduce(broadcast_shape, [b._data.shape for b in bounds if hasattr(b, "_data")], tuple(shape))
+
+
 def check_condition(condition) -> np.ndarray:
     """torch.where's (and Tensor.where's) condition as a bool array: a tensor must hold bools, as in PyTorch
     (an array or a list is converted)."""
@@ -215,7 +232,7 @@ def alpha_and_other(fn: str, other, extra: tuple, alpha) -> tuple:
     """(other, alpha) of add/sub(other, *, alpha=1), or of the deprecated add(Number alpha, Tensor other),
     which PyTorch still runs with a warning; a second positional argument after a tensor is refused."""
     if extra:
-        if len(extra) > 1 or alpha is not None or isinstance(other, str) or np.ndim(_array(other)) != 0:
+        if len(extra) > 1 or alpha is not None or isinstance(other, str) or np.ndim(getattr(other, "_data", other)):
             raise TypeError(f"{fn}() takes 1 positional argument but {1 + len(extra)} were given")
         warnings.warn(f"This overload of {fn} is deprecated:\n\t{fn}(Number alpha, Tensor other)\nConsider using "
                       f"one of the following signatures instead:\n\t{fn}(Tensor other, *, Number alpha = 1)",
@@ -226,6 +243,7 @@ def alpha_and_other(fn: str, other, extra: tuple, alpha) -> tuple:
     return other, 1 if alpha is None else alpha
 
 
-def _array(x):
-    """x's numbers (a tensor's array, or x itself) for a shape check."""
-    return getattr(x, "_data", x)
+def _type_name(x) -> str:
+    """x's type as PyTorch's argument parser names it: 'Tensor', 'int', 'numpy.ndarray'."""
+    name = type(x).__qualname__ if type(x).__module__ == "builtins" else f"{type(x).__module__}.{type(x).__qualname__}"
+    return "Tensor" if hasattr(x, "_data") else name
