@@ -217,9 +217,10 @@ def test_weights_only_by_default_refuses_a_whole_model_with_pytorchs_message():
     message = str(info.value)
     assert message.startswith("Weights only load failed. This file can still be loaded")
     assert "either" not in message and "weights_only` set to False will likely succeed" in message
-    assert f"Unsupported global: GLOBAL {RNNModel.__module__}.RNNModel was not an allowed global by default. " \
-           "Please use `torch.serialization.add_safe_globals([RNNModel])` or the " \
-           "`torch.serialization.safe_globals([RNNModel])` context manager" in message
+    name = f"{RNNModel.__module__}.RNNModel"                  # in full, as PyTorch names it
+    assert f"Unsupported global: GLOBAL {name} was not an allowed global by default. " \
+           f"Please use `torch.serialization.add_safe_globals([{name}])` or the " \
+           f"`torch.serialization.safe_globals([{name}])` context manager" in message
 
 
 def test_allow_listing_the_model_and_its_layers_loads_it_with_weights_only():

@@ -19,9 +19,17 @@ def _joinable(tensors, axis, op: str) -> tuple:
 def concatenate(tensors, axis: int = 0) -> Tensor:
     """Join Tensors along an existing axis; each input gets back its own slice of the gradient."""
     ts, axis = _joinable(tensors, axis, "concatenate")
-    bounds = np.cumsum([t._data.shape[axis] for t in ts])[:-1]
-    out = np.concatenate([t._data for t in ts], axis=axis)
-    return ts[0]._child(out, tuple(ts), lambda g: tuple(np.split(g, bounds, axis=axis)), "concat")
+    return concatenate_checked(ts, axis)
+
+
+def concatenate_checked(ts: list, axis: int) -> Tensor:
+    """concatenate of Tensors the caller checked. One with fewer dims than the most (PyTorch's cat lets a (0,)
+    tensor join any others) stays out of the join but in the graph, and gets back an empty gradient."""
+    ndim = max(t._data.ndim for t in ts)
+    bounds = np.cumsum([t._data.shape[axis] if t._data.ndim == ndim else 0 for t in ts])[:-1]
+    out = np.concatenate([t._data for t in ts if t._data.ndim == ndim], axis=axis)
+    return ts[0]._child(out, tuple(ts), lambda g: tuple(      # a left-out input's slice has size 0: given its shape
+        part.reshape(t._data.shape) for part, t in zip(np.split(g, bounds, axis=axis), ts)), "concat")
 
 
 def stack(tensors, axis: int = 0) -> Tensor:

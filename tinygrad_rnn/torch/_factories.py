@@ -206,20 +206,17 @@ def _joined(tensors, dim, fn, join_fn) -> Tensor:
             RuntimeError("stack expects a non-empty TensorList")
     d = result_dtype(*tensors)
     parts = [_of_dtype(t, d) for t in tensors]
-    if fn == "cat":
-        parts, dim = check_cat(parts, dim)
-    else:
-        dim = check_stack(parts, dim)
+    kept, dim = check_cat(parts, dim) if fn == "cat" else (parts, check_stack(parts, dim))
     if not any(p.requires_grad for p in parts):       # no graph: numpy's join (the checks above hold for it)
-        numpy_join = np.concatenate if join_fn is join.concatenate else np.stack
-        return wrap(numpy_join([p._data for p in parts], axis=dim))
-    return join_fn(parts, axis=dim)
+        numpy_join = np.concatenate if fn == "cat" else np.stack
+        return wrap(numpy_join([p._data for p in kept], axis=dim))
+    return join_fn(parts, dim)              # cat: the (0,) tensors it skips stay in the graph, as in PyTorch
 
 
 @numpy_names
 def cat(tensors, dim: int = 0, out=None) -> Tensor:
     """Join along an existing dimension."""
-    return _joined(tensors, dim, "cat", join.concatenate)
+    return _joined(tensors, dim, "cat", join.concatenate_checked)
 
 
 concat = concatenate = cat

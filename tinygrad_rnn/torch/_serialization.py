@@ -1,5 +1,5 @@
 """torch.save and torch.load: pickle for the structure, raw bytes for the numbers, and a loader that never
-runs what a file names (serialization.py says what it may name).
+runs what a file names (serialization.py says what it may name; add_safe_globals, below, names more).
 
 A file is a signature, a header (the pickle's length, the arrays' length, a CRC-32 of both), the pickle,
 then the bytes of every array. A Tensor (or numpy array) pickles as a call of _rebuild_tensor
@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import tensor as _core_tensor
 from . import _torch_format, serialization
-from .serialization import _rebuild_array, _rebuild_tensor, _Unpickler
+from .serialization import _rebuild_array, _rebuild_tensor, _Unpickler, _user_globals
 
 DEFAULT_PROTOCOL = 2
 SIGNATURE = b"\x89tinygrad_rnn.torch\r\n\x1a\n"
@@ -206,4 +206,40 @@ def _restorer(map_location):
     return restore
 
 
+def add_safe_globals(safe_globals) -> None:
+    """Allow-list classes and functions for torch.load: each a class/function, or (it, "module.name")."""
+    for entry in safe_globals:
+        value, name = entry if isinstance(entry, tuple) and len(entry) == 2 else (entry, "")
+        if not callable(value) or not isinstance(name, str):
+            raise TypeError(f"add_safe_globals: expected classes, functions or (class or function, 'module.name') "
+                            f"pairs, got {entry!r}")
+        if not any(entry is e or entry == e for e in _user_globals):
+            _user_globals.append(entry)
+
+
+def get_safe_globals() -> list:
+    """What add_safe_globals allow-listed."""
+    return list(_user_globals)
+
+
+def clear_safe_globals() -> None:
+    """Forget every allow-listed global."""
+    _user_globals.clear()
+
+
+class safe_globals:
+    """Context manager: the given globals are allow-listed inside the with-block (and removed after it)."""
+
+    def __init__(self, safe_globals):
+        self.safe_globals = list(safe_globals)
+
+    def __enter__(self):
+        add_safe_globals(self.safe_globals)
+
+    def __exit__(self, *exc) -> None:
+        _user_globals[:] = [e for e in _user_globals if not any(e is g for g in self.safe_globals)]
+
+
 serialization.save, serialization.load, serialization.DEFAULT_PROTOCOL = save, load, DEFAULT_PROTOCOL
+serialization.add_safe_globals, serialization.get_safe_globals = add_safe_globals, get_safe_globals
+serialization.clear_safe_globals, serialization.safe_globals = clear_safe_globals, safe_globals

@@ -1,13 +1,15 @@
-"""torch.serialization: what torch.load may rebuild (torch.save and torch.load are in _serialization.py).
+"""torch.serialization: what torch.load may rebuild (torch.save, torch.load and the allow-list functions,
+add_safe_globals and the like, are in _serialization.py).
 
 torch.load unpickles with _Unpickler: pickle's Python Unpickler, its find_class and each opcode that calls,
 makes or fills an object checked. A file may name only: the rebuild functions below, Tensor, Parameter,
 dtypes, device, Size, OrderedDict, plain-data builtins (set, frozenset, slice, complex, range, bytearray),
 the core's cells (held by the recurrent layers); with weights_only=False also subclasses of the core Module
-and Tensor (made without __init__, then given their attributes) and nn.functional's functions (referenced,
+and Tensor (made without __init__, then given their attributes), nn.functional's functions (referenced,
 never called: except in PyTorch's own zip format, whose reader, _torch_format, only resolves names through
-this find_class); and what add_safe_globals / safe_globals allow-listed (callable, as in PyTorch). Anything
-else (os.system, builtins.eval, ...) raises pickle.UnpicklingError before it runs, even with weights_only=False.
+this find_class), bytes, and numpy arrays and scalars of numbers and bools, as numpy pickles them; and what
+add_safe_globals / safe_globals allow-listed (callable, as in PyTorch). Anything else (os.system,
+builtins.eval, ...) raises pickle.UnpicklingError before it runs, even with weights_only=False.
 A module is imported only if it is this library or the user's own file (next to the script)."""
 import _compat_pickle
 import ast
@@ -24,46 +26,12 @@ from ..nn import module as _core_module
 from . import _dtype
 from ._device import device
 
-_user_globals = []             # add_safe_globals' entries: objects, or (object, "module.name") pairs
+_user_globals = []             # add_safe_globals' entries (see _serialization.py): objects, or (object, "module.name")
 _DOCS = ("\n\nCheck the documentation of torch.load to learn more about types accepted by default with weights_only "
          "https://pytorch.org/docs/stable/generated/torch.load.html.")
-_UNSAFE = ("As in PyTorch >= 2.6, the `weights_only` argument of `torch.load` defaults to True. Re-running `torch.load` "
-           "with `weights_only` set to False will likely succeed (tinygrad_rnn still refuses globals other than modules, "
-           "tensors and plain data), but do it only if you got the file from a trusted source.")
-
-
-def add_safe_globals(safe_globals) -> None:
-    """Allow-list classes and functions for torch.load: each a class/function, or (it, "module.name")."""
-    for entry in safe_globals:
-        value, name = entry if isinstance(entry, tuple) and len(entry) == 2 else (entry, "")
-        if not callable(value) or not isinstance(name, str):
-            raise TypeError(f"add_safe_globals: expected classes, functions or (class or function, 'module.name') "
-                            f"pairs, got {entry!r}")
-        if not any(entry is e or entry == e for e in _user_globals):
-            _user_globals.append(entry)
-
-
-def get_safe_globals() -> list:
-    """What add_safe_globals allow-listed."""
-    return list(_user_globals)
-
-
-def clear_safe_globals() -> None:
-    """Forget every allow-listed global."""
-    _user_globals.clear()
-
-
-class safe_globals:
-    """Context manager: the given globals are allow-listed inside the with-block (and removed after it)."""
-
-    def __init__(self, safe_globals):
-        self.safe_globals = list(safe_globals)
-
-    def __enter__(self):
-        add_safe_globals(self.safe_globals)
-
-    def __exit__(self, *exc) -> None:
-        _user_globals[:] = [e for e in _user_globals if not any(e is g for g in self.safe_globals)]
+_UNSAFE = ("As in PyTorch >= 2.6, the `weights_only` argument of `torch.load` defaults to True. Re-running "
+           "`torch.load` with `weights_only` set to False will likely succeed (tinygrad_rnn still refuses globals "
+           "other than modules, tensors and plain data), but do it only if you got the file from a trusted source.")
 
 
 def _refuse(message: str):
@@ -101,18 +69,45 @@ def _rebuild_tensor(cls, data, dtype, shape, requires_grad: bool, name=None):
 
 def _latin1(text, encoding="latin1"):
     """_codecs.encode as pickle protocol 2 uses it for bytes objects: latin-1 text only."""
-    ok = isinstance(text, str) and encoding in ("latin1", "latin-1")
-    return text.encode("latin1") if ok else _refuse(f"Unsupported call _codecs.encode({type(text).__name__}, {encoding!r})")
+    if not (isinstance(text, str) and encoding in ("latin1", "latin-1")):
+        _refuse(f"Unsupported call _codecs.encode({type(text).__name__}, {encoding!r})")
+    return text.encode("latin1")
+
+
+def _numpy_dtype(code, align=False, copy=True) -> np.dtype:
+    """numpy.dtype(code, align, copy) as numpy pickles a dtype, but numpy's shared built-in one, never a copy:
+    numpy's __setstate__ leaves it alone (on a copy, a file could add fields past the item or objects)."""
+    if not (isinstance(code, str) and code in _NUMERIC):
+        _refuse(f"Unsupported call numpy.dtype({code!r}): torch.load rebuilds numpy arrays and scalars of numbers "
+                "and bools only, even with weights_only=False")
+    return np.dtype(code)
+
+
+def _reconstruct(cls, shape, typecode) -> np.ndarray:
+    """numpy's _reconstruct(ndarray, (0,), b'b'): an empty array for BUILD to fill (numpy checks the sizes)."""
+    if cls is not np.ndarray:
+        _refuse(f"Unsupported call numpy _reconstruct({cls!r}, ...): torch.load rebuilds numpy.ndarray only")
+    return np.empty(0, np.uint8)
+
+
+def _numpy_scalar(dtype, data) -> np.generic:
+    """numpy's scalar(dtype, bytes): one number of a dtype _numpy_dtype made."""
+    return _array(data, dtype.str if isinstance(dtype, np.dtype) else None, ())[()]
 
 
 _OWN = {"builtins.set": set, "builtins.frozenset": frozenset, "builtins.slice": slice, "builtins.complex": complex,
         "builtins.range": range, "builtins.bytearray": bytearray, "collections.OrderedDict": collections.OrderedDict,
         "_codecs.encode": _latin1, f"{device.__module__}.device": device,
         f"{__name__}._rebuild_tensor": _rebuild_tensor, f"{__name__}._rebuild_array": _rebuild_array}
-_CALLABLE = tuple(_OWN.values())
+_NUMERIC = {np.dtype(code).str[1:] for code in "?bBhHiIlLqQefdFD"}      # 'b1', 'i1', ... 'c16', as numpy names them
+_TRUSTED = {"numpy.dtype": _numpy_dtype, "numpy.ndarray": np.ndarray, "builtins.bytes": bytes,  # weights_only=False
+            **{f"numpy.{core}.multiarray.{name}": fn for core in ("_core", "core")      # (numpy < 2 wrote core)
+               for name, fn in (("_reconstruct", _reconstruct), ("scalar", _numpy_scalar))}}
+_CALLABLE = (*_OWN.values(), _numpy_dtype, _reconstruct, _numpy_scalar, bytes)
 _BY_NAME = {"tinygrad_rnn.tensor.Tensor", "tinygrad_rnn.nn.module.Parameter", "tinygrad_rnn.torch._tensor.Tensor",
             "tinygrad_rnn.torch.nn.module.Parameter", "tinygrad_rnn.torch._tensor.Size",
-            "tinygrad_rnn.nn.rnn_cell.RNNCell", "tinygrad_rnn.nn.lstm_cell.LSTMCell", "tinygrad_rnn.nn.gru_cell.GRUCell"}
+            "tinygrad_rnn.nn.rnn_cell.RNNCell", "tinygrad_rnn.nn.lstm_cell.LSTMCell",
+            "tinygrad_rnn.nn.gru_cell.GRUCell"}
 _FUNCTIONAL = ("tinygrad_rnn.torch.nn.functional", "tinygrad_rnn.nn.functional")
 _BLOCKED = ("sys", "os", "posix", "nt", "subprocess", "shutil", "importlib", "runpy", "socket", "builtins")
 
@@ -178,6 +173,8 @@ class _Unpickler(pickle._Unpickler):
             return user[0] if user else _OWN[full]
         if full in _BY_NAME or (module == _dtype.__name__ and isinstance(getattr(_dtype, name, None), _dtype.dtype)):
             return _lookup(module, name)
+        if full in _TRUSTED and not self.weights_only:
+            return _TRUSTED[full]
         short, blocked = (full[len("builtins."):] if module == "builtins" else full), module.split(".")[0] in _BLOCKED
         if self.weights_only:
             _refuse(f"Weights only load failed. {_UNSAFE}\n\n\nTrying to load unsupported GLOBAL {full} whose module "
@@ -186,19 +183,19 @@ class _Unpickler(pickle._Unpickler):
                     f"steps only if you trust the source of the checkpoint. \n\t(1) {_UNSAFE}\n\t(2) Alternatively, to "
                     "load with `weights_only=True` please check the recommended steps in the following error message."
                     f"\n\tWeightsUnpickler error: Unsupported global: GLOBAL {short} was not an allowed global by "
-                    f"default. Please use `torch.serialization.add_safe_globals([{name}])` or the "
-                    f"`torch.serialization.safe_globals([{name}])` context manager to allowlist this global if you "
+                    f"default. Please use `torch.serialization.add_safe_globals([{short}])` or the "
+                    f"`torch.serialization.safe_globals([{short}])` context manager to allowlist this global if you "
                     f"trust this class/function.{_DOCS}")
         obj = None if blocked else _lookup(module, name)
         if (isinstance(obj, type) and issubclass(obj, (_core_module.Module, _core_tensor.Tensor))) or (
                 callable(obj) and getattr(obj, "__module__", None) in _FUNCTIONAL):
             return obj
         _refuse(f"Unsupported global: GLOBAL {short} is refused even with weights_only=False: torch.load rebuilds only "
-                f"modules, tensors and plain data. If you trust it: torch.serialization.add_safe_globals([{name}])")
+                f"modules, tensors and plain data. If you trust it: torch.serialization.add_safe_globals([{short}])")
 
     def may_create(self, cls) -> bool:      # an instance made without __init__, then given its attributes
-        return isinstance(cls, type) and (_user(obj=cls) is not None or f"{cls.__module__}.{cls.__qualname__}" in _BY_NAME
-                                          or not self.weights_only and issubclass(cls, _core_module.Module))
+        return isinstance(cls, type) and (_user(obj=cls) is not None or f"{cls.__module__}.{cls.__qualname__}"
+                                          in _BY_NAME or not self.weights_only and issubclass(cls, _core_module.Module))
 
     def load_reduce(self):
         args, func = self.stack.pop(), self.stack[-1]
@@ -217,10 +214,13 @@ class _Unpickler(pickle._Unpickler):
         state, inst = self.stack.pop(), self.stack[-1]
         if isinstance(inst, _core_tensor.Tensor) and isinstance(state, dict) and hasattr(inst, "__dict__"):
             return inst.__dict__.update(state)
+        if isinstance(inst, (np.ndarray, np.dtype)) and not self.weights_only:    # see _reconstruct, _numpy_dtype
+            return inst.__setstate__(state)
         setstate = getattr(inst, "__setstate__", None)
         state, slots = state if isinstance(state, tuple) and len(state) == 2 and setstate is None else (state, None)
+        plain = setstate or isinstance(state or {}, dict) and isinstance(slots or {}, dict)
         if not (self.may_create(type(inst)) or type(inst) is collections.OrderedDict) or isinstance(
-                inst, _core_tensor.Tensor) or not (setstate or isinstance(state or {}, dict) and isinstance(slots or {}, dict)):
+                inst, _core_tensor.Tensor) or not plain:
             _refuse(f"Can only build modules, OrderedDict or types allowlisted via `add_safe_globals` (from dicts of "
                     f"attributes), but got {type(inst)}")
         if setstate is not None:
