@@ -239,3 +239,22 @@ def test_a_name_given_twice_or_unknown_is_refused_alike_by_every_method(name):
 def test_pytorch_names_the_first_keyword_outside_the_signature(call, message):
     with raises(TypeError, message):
         call()
+
+
+def test_out_of_place_clamp_takes_the_bounds_clamp_takes():
+    x = torch.tensor([1.0, 5.0, 3.0], requires_grad=True)
+    for bounds in ({"min": torch.zeros(3), "max": 1}, {"min": "a"}, {"min": [0.0, 0.0, 0.0]}):
+        with pytest.raises(TypeError, match=r"clamp\(\) received an invalid combination of arguments"):
+            x.clamp(**bounds)
+    with pytest.raises(RuntimeError, match=r"The size of tensor a \(3\) must match the size of tensor b \(2\)"):
+        x.clamp(min=torch.zeros(2))
+    y = x.clamp(min=torch.tensor([2.0, 6.0, 2.0]), max=torch.tensor([4.0, 4.0, 4.0]))   # max wins where min > max
+    assert y.tolist() == [2.0, 4.0, 3.0] and type(y.grad_fn).__name__ == "ClampBackward0"
+    y.sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 1.0]                  # torch 2.14: tensor([0., 0., 1.])
+
+
+def test_cumprod_median_and_repeat_interleave_read_numpys_axis():
+    assert torch.tensor([[1.0, 2.0], [3.0, 4.0]]).cumprod(axis=1).tolist() == [[1.0, 2.0], [3.0, 12.0]]
+    assert torch.tensor([3.0, 1.0, 2.0]).median(axis=0).values.item() == 2.0
+    assert torch.tensor([1.0, 2.0]).repeat_interleave(2, axis=0).tolist() == [1.0, 1.0, 2.0, 2.0]

@@ -13,7 +13,7 @@ from .. import tensor as core
 from . import _dtype
 from ._autograd import named
 from ._math import as_operand, cast, leaf_like, lifted, quiet, result_dtype
-from .checks import check_float_op
+from .checks import clamp_bounds
 
 _exp = core._unary("exp", quiet(np.exp), lambda g, a, out: g * out)
 _log = core._unary("log", quiet(np.log), quiet(lambda g, a, out: g / a))
@@ -115,13 +115,12 @@ class ElementwiseMethods:
     def clamp(self, min=None, max=None):
         """Limit to [min, max]. With number bounds the gradient passes strictly inside them (as in PyTorch);
         tensor bounds act as maximum / minimum."""
-        check_float_op(min is not None or max is not None,
-                       "torch.clamp: At least one of 'min' or 'max' must not be None")
+        clamp_bounds("clamp", self._data.shape, min, max)
         bounds = [b for b in (min, max) if b is not None]
         x = cast(self, result_dtype(self, *bounds))
-        if any(hasattr(b, "_data") for b in bounds):
+        if any(hasattr(b, "_data") for b in bounds):                # ClampBackward0, as PyTorch names it
             x = x if min is None else x.maximum(min)
-            return x if max is None else x.minimum(max)
+            return named(x if max is None else x.minimum(max), "clamp(tensor)")
         lo = -np.inf if min is None else as_operand(min)
         hi = np.inf if max is None else as_operand(max)
         if x._data.dtype.kind != "f":

@@ -15,7 +15,7 @@ from ._autograd import named
 from ._elementwise import _floating
 from ._math import _promoted, leaf_like, quiet
 from ._reduce import RETURN_TYPES, _return_type, _take
-from .checks import check_dim, shape_of
+from .checks import check_dim, numpy_names, shape_of
 from .special_checks import check_median, check_repeats
 
 _erf_numbers = np.vectorize(math.erf, otypes=[np.float64])      # numpy has no erf; math.erf is exact to 1 ulp
@@ -70,6 +70,7 @@ class SpecialMethods:
     arcsin, arccos, arctan = asin, acos, atan
     atan2 = arctan2 = _promoted(_atan2, true_division=True)
 
+    @numpy_names
     def cumprod(self, dim: int, dtype=None):
         """Running products along `dim` (integers stay int64, without gradient)."""
         d = check_dim(dim, self._data.ndim, "cumprod")
@@ -82,6 +83,7 @@ class SpecialMethods:
         return core._unary("cumprod", lambda a: np.cumprod(a, axis=d),
                            lambda g, a, out: _cumprod_grad(g, a, out, d))(self)
 
+    @numpy_names
     def median(self, dim=None, keepdim: bool = False):
         """The lower median (the smaller middle entry of an even count; nan if any entry is nan), over
         everything, or (values, indices) along `dim`; the gradient goes to the chosen entry."""
@@ -116,6 +118,7 @@ class SpecialMethods:
         dims = shape_of(dims, "tile")
         return named(self.repeat((1,) * (self._data.ndim - len(dims)) + dims), "tile")
 
+    @numpy_names
     def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
         """Each entry (or each slice along `dim`) repeated `repeats` times in place, an int or one count per
         entry; without dim the tensor is flattened first. torch.repeat_interleave(counts) alone repeats
