@@ -9,9 +9,9 @@ rules; lbfgs.py L-BFGS (whose step(closure) re-evaluates the loss) and line_sear
 search; scheduler.py, lr_scheduler.py and plateau.py the schedulers; checks.py every argument check.
 """
 from . import lr_scheduler
-from .adaptive import Adagrad, Adam, AdamW, RMSprop
+from .adaptive import Adadelta, Adagrad, Adam, AdamW, RMSprop
 from .lbfgs import LBFGS
 from .optimizer import Optimizer, descend
 from .sgd import SGD
 
-__all__ = ["Optimizer", "descend", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "LBFGS", "lr_scheduler"]
+__all__ = ["Optimizer", "descend", "SGD", "Adadelta", "Adagrad", "RMSprop", "Adam", "AdamW", "LBFGS", "lr_scheduler"]

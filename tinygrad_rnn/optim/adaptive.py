@@ -1,4 +1,4 @@
-"""Adaptive optimizers: Adagrad, RMSprop, Adam and AdamW, each entry's step scaled by its own gradient
+"""Adaptive optimizers: Adagrad, RMSprop, Adam, AdamW and Adadelta, each entry's step scaled by its own gradient
 history, following PyTorch's documented algorithms (the single-tensor, foreach=False code path).
 
 The running averages are written as PyTorch rounds them: `lerp_` for the first moments, and
@@ -176,3 +176,40 @@ class AdamW(Adam):
                  weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
                          decoupled_weight_decay=True)
+
+
+class Adadelta(Optimizer):
+    """Adadelta (Zeiler 2012): a step whose size is the ratio of two running RMS, of past steps and of gradients.
+
+        g <- g + weight_decay * theta                     (if weight_decay != 0)
+        v <- rho * v + (1 - rho) * g * g                  (v, 'square_avg', and u, 'acc_delta', start at 0)
+        delta <- sqrt(u + eps) / sqrt(v + eps) * g
+        u <- rho * u + (1 - rho) * delta * delta
+        theta <- theta - lr * delta
+    """
+
+    def __init__(self, params: Iterable, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
+                 weight_decay: float = 0, *, maximize: bool = False):
+        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize))
+
+    def _check_hyper(self, h: dict) -> None:
+        """lr > 0; rho in [0, 1]; eps, weight_decay >= 0."""
+        checks.positive(self._owner, "lr", h["lr"])
+        checks.hyper(self._owner, "rho", h["rho"], "in [0, 1]", lambda v: 0 <= v <= 1)
+        checks.non_negative(self._owner, "eps", h["eps"])
+        checks.non_negative(self._owner, "weight_decay", h["weight_decay"])
+
+    def update(self, p: Tensor, grad: np.ndarray, group: dict) -> None:
+        """One step of the rule above for one parameter."""
+        state, rho, eps = self.state[p], group["rho"], group["eps"]
+        if not state:
+            state.update(step=0.0, square_avg=np.zeros_like(p._data), acc_delta=np.zeros_like(p._data))
+        state["step"] += 1
+        grad = with_l2(grad, p, group["weight_decay"])
+        v, u = state["square_avg"], state["acc_delta"]
+        v *= rho
+        v += (1 - rho) * grad * grad
+        delta = np.sqrt(u + eps) / np.sqrt(v + eps) * grad
+        u *= rho
+        u += (1 - rho) * delta * delta
+        descend(p, group["lr"] * delta)

@@ -2,6 +2,7 @@
 activations, normalizations and losses; `functional`, `init` and `utils` as in PyTorch."""
 from . import functional, init, utils
 from .activations import ELU, GELU, LeakyReLU, SiLU, Softplus
+from .batchnorm import BatchNorm1d, Dropout2d
 from .container import ModuleDict, ModuleList, Sequential
 from .layers import GRU, LSTM, RNN, Dropout, Embedding, GRUCell, Linear, LSTMCell, RNNCell
 from .module import Module, Parameter
@@ -14,4 +15,5 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Linear", "Embe
            "RNNCell", "LSTMCell", "GRUCell", "Sequential", "ModuleList", "ModuleDict", "Tanh", "ReLU", "Sigmoid",
            "Softmax", "LogSoftmax", "Identity", "Flatten", "NLLLoss", "CrossEntropyLoss", "MSELoss", "L1Loss",
            "BCELoss", "BCEWithLogitsLoss", "GELU", "SiLU", "LeakyReLU", "ELU", "Softplus", "LayerNorm",
-           "CosineSimilarity", "ParameterList", "ParameterDict", "KLDivLoss", "SmoothL1Loss", "HuberLoss"]
+           "CosineSimilarity", "ParameterList", "ParameterDict", "KLDivLoss", "SmoothL1Loss", "HuberLoss",
+           "BatchNorm1d", "Dropout2d"]

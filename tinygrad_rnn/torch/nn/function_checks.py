@@ -1,5 +1,7 @@
 """Checks of the arguments of the activations, normalizations and padding of torch.nn (activations.py,
 normalization.py), with PyTorch's messages."""
+import numpy as np
+
 from ..checks import check_floating
 
 
@@ -45,3 +47,30 @@ def check_pad(pad, ndim: int, mode: str) -> list:
                            f"padding length {len(pad)} and input of dimension {ndim}")
     pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)][::-1]
     return [(0, 0)] * (ndim - len(pairs)) + pairs
+
+
+def check_batch_norm_dim(input) -> None:
+    """BatchNorm1d takes (N, C) or (N, C, L)."""
+    if input.dim() not in (2, 3):
+        raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+
+
+def check_batch_norm(input, running_mean, running_var, weight, bias, training: bool) -> tuple:
+    """batch_norm's arguments: more than one value per channel in training, the running statistics given in
+    evaluation, and every (C,) tensor of C entries; returns the dims the statistics are taken over."""
+    shape = tuple(input.shape)
+    if training and int(np.prod(shape[:1] + shape[2:])) == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.size()!r}")
+    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+        if not training and t is None:
+            raise RuntimeError(f"{name} must be defined in evaluation mode")
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+        if t is not None and t.numel() != shape[1]:
+            raise RuntimeError(f"{name} should contain {shape[1]} elements not {t.numel()}")
+    return (0,) + tuple(range(2, len(shape)))
+
+
+def check_feature_dropout(input) -> None:
+    """Channel dropout needs a channel dimension."""
+    if input.dim() < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")

@@ -15,6 +15,7 @@ from .checks import check_indices, check_linear, check_one_hot, check_padding_id
 from .activations import elu, gelu, leaky_relu, silu, softplus  # noqa: F401
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss,  # noqa: F401
                      kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
+from .batchnorm import batch_norm, dropout2d  # noqa: F401
 from .normalization import cosine_similarity, layer_norm, normalize, pad  # noqa: F401
 
 
