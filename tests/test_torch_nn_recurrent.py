@@ -191,11 +191,6 @@ def test_default_dtype_is_float32_and_dtype_argument_is_honoured():
     assert out.dtype == h.dtype == torch.float32
 
 
-def test_lstm_projections_are_refused():
-    with pytest.raises(NotImplementedError, match=re.escape("LSTM(proj_size=2): projections are not supported here")):
-        nn.LSTM(3, 4, proj_size=2)
-
-
 # ---- expected values: PyTorch's, written by it (see the module docstring)
 FULL = {
     'RNN': {'output': [[[0.5824692513530928, -0.4758116127760205], [0.4704879421355365, -0.4447433321361369]],

@@ -3,12 +3,12 @@ from . import functional, fused, utils
 from .cell import RecurrentCell
 from .gru_cell import GRUCell
 from .layers import Dropout, Embedding, Linear, Sequential
-from .lstm_cell import LSTMCell
+from .lstm_cell import LSTMCell, ProjectedLSTMCell
 from .module import Module, Parameter
 from .recurrent import GRU, LSTM, RNN, RecurrentLayer
 from .rnn_cell import RNNCell
 from .summary import count_parameters, summary
 
 __all__ = ["functional", "fused", "utils", "Module", "Parameter", "Linear", "Embedding", "Dropout", "Sequential",
-           "RecurrentCell", "RNNCell", "LSTMCell", "GRUCell", "RecurrentLayer", "RNN", "LSTM", "GRU",
-           "count_parameters", "summary"]
+           "RecurrentCell", "RNNCell", "LSTMCell", "ProjectedLSTMCell", "GRUCell", "RecurrentLayer", "RNN", "LSTM",
+           "GRU", "count_parameters", "summary"]

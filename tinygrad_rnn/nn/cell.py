@@ -43,7 +43,7 @@ class RecurrentCell(Module):
         self.bias, self.num_gates = bool(bias), num_gates
         rows = num_gates * self.hidden_size
         self.weight_ih = self.new_parameter(rows, self.input_size)       # (G*H, I)
-        self.weight_hh = self.new_parameter(rows, self.hidden_size)      # (G*H, H)
+        self.weight_hh = self.new_parameter(rows, self.state_sizes[0])   # (G*H, H), or (G*H, P) projected
         self.bias_ih = self.new_parameter(rows) if bias else None        # (G*H,)
         self.bias_hh = self.new_parameter(rows) if bias else None        # (G*H,)
 
@@ -64,6 +64,17 @@ class RecurrentCell(Module):
     def project(self, x: Tensor) -> Tensor:
         """x W_ih^T + input_bias() as one `linear`: the input part of every gate's pre-activation, (..., G*H)."""
         return linear(x, self.weight_ih, self.input_bias())
+
+    @property
+    def state_sizes(self) -> tuple:
+        """The width of each state tensor, in state_names' order: hidden_size for every state here, (H,) or
+        (H, H); a subclass may say otherwise (ProjectedLSTMCell: (P, H)). weight_hh reads h: (G*H, sizes[0])."""
+        return (self.hidden_size,) * len(self.state_names)
+
+    @property
+    def state_size_args(self) -> tuple:
+        """The argument each of state_sizes comes from, for error messages: ("hidden_size", ...) here."""
+        return ("hidden_size",) * len(self.state_names)
 
     gate_names: tuple = ()      # the gate of each row block, e.g. ("i", "f", "g", "o"): drawings label them
 
@@ -87,11 +98,12 @@ class RecurrentCell(Module):
         raise NotImplementedError(f"{type(self).__name__} does not define step()")
 
     def init_state(self, batch: int | None = None, dtype=np.float64):
-        """The zero state: (batch, H) per state tensor, or (H,) for an unbatched input (batch=None)."""
+        """The zero state: (batch, H) per state tensor, or (H,) for an unbatched input (batch=None);
+        a projected LSTM's h is (batch, P)."""
         check_batch(type(self).__name__, batch)
         dtype = float_dtype(dtype, f"{type(self).__name__}.init_state(dtype=...) expects float32 or float64")
-        shape = (self.hidden_size,) if batch is None else (batch, self.hidden_size)
-        zeros = tuple(Tensor(np.zeros(shape, dtype=dtype), name=f"{s}0") for s in self.state_names)  # h0, c0
+        zeros = tuple(Tensor(np.zeros((n,) if batch is None else (batch, n), dtype=dtype), name=f"{s}0")
+                      for s, n in zip(self.state_names, self.state_sizes))                          # h0, c0
         return zeros[0] if self.num_states == 1 else zeros
 
     def forward(self, x: Tensor, state=None):
@@ -110,11 +122,12 @@ class RecurrentCell(Module):
         return self.step(self.project(x), state)
 
     def check_state(self, state, batch: int | None) -> None:
-        """Raise a clear error unless `state` has this cell's form and shape (B, H), or (H,) unbatched."""
-        expected = (self.hidden_size,) if batch is None else (batch, self.hidden_size)
-        meaning = "(hidden_size,)" if batch is None else "(batch, hidden_size)"
-        check_state_tensors(type(self).__name__, "state", state, self.state_names, "state {}",
-                            expected, f"{expected} {meaning}", self.weight_ih)
+        """Raise a clear error unless `state` has this cell's form and shapes (B, H), or (H,) unbatched
+        (a projected LSTM's h: (B, P) or (P,))."""
+        expected = [(n,) if batch is None else (batch, n) for n in self.state_sizes]
+        meaning = "({},)" if batch is None else "(batch, {})"                  # each part's width by its argument
+        check_state_tensors(type(self).__name__, "state", state, self.state_names, "state {}", expected,
+                            lambda i: f"{expected[i]} {meaning.format(self.state_size_args[i])}", self.weight_ih)
 
     def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias else ", bias=False")
@@ -128,20 +141,20 @@ def _block_indices(H: int, G: int) -> tuple:
 
 
 def check_state_tensors(owner: str, what: str, state, names: tuple, part: str, expected: tuple,
-                        shape_text: str, parameter: Tensor) -> tuple:
+                        shape_text, parameter: Tensor) -> tuple:
     """The parts of a state (one bare Tensor, or a tuple of len(names) Tensors), each checked to be a
-    Tensor of shape `expected` and of `parameter`'s dtype; returns them as a tuple. Errors name `owner`,
-    the argument `what`, and each part as `part.format(name)`, with `shape_text` saying what the
-    expected shape means."""
+    Tensor of its shape in `expected` (one shape per name) and of `parameter`'s dtype; returns them as a
+    tuple. Errors name `owner`, the argument `what`, and each part as `part.format(name)`, with
+    `shape_text(i)` saying what part i's expected shape means (made only for an error message)."""
     n = len(names)
     if n > 1 and (not isinstance(state, (tuple, list)) or len(state) != n):
         raise TypeError(f"{owner} expected {what} to be a tuple ({', '.join(names)}) of {n} Tensors, "
                         f"got {type(state).__name__}")
     parts = (state,) if n == 1 else tuple(state)
-    for name, tensor in zip(names, parts):
+    for i, (name, tensor) in enumerate(zip(names, parts)):
         if not isinstance(tensor, Tensor):
             raise TypeError(f"{owner} expected {part.format(name)} to be a Tensor, got {type(tensor).__name__}")
-        if tensor.shape != expected:
-            raise ValueError(f"{owner} expected {part.format(name)} of shape {shape_text}, got {tensor.shape}")
+        if tensor.shape != expected[i]:
+            raise ValueError(f"{owner} expected {part.format(name)} of shape {shape_text(i)}, got {tensor.shape}")
         check_dtype(owner, part.format(name), tensor, parameter)
     return parts

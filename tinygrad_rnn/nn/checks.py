@@ -181,3 +181,15 @@ def valid_steps(name: str, lengths, T: int, B: int) -> np.ndarray:
     if (arr > T).any():
         raise ValueError(f"{name} expected lengths <= T = {T} (the padded sequence length), got {arr.tolist()}")
     return (np.arange(T)[:, None] < arr[None, :])[:, :, None]
+
+
+def check_proj_size(owner: str, proj_size, hidden_size, smallest: int = 0, fused=False) -> None:
+    """An LSTM's proj_size: an int with smallest <= proj_size < hidden_size (0: no projection, for a layer),
+    and no projection with fused=True (the fused step is the standard cell's only)."""
+    check_positive_int(owner, hidden_size=hidden_size)
+    if not is_int(proj_size) or not smallest <= proj_size < hidden_size:
+        raise ValueError(f"{owner}: proj_size must be an int with {smallest} <= proj_size < hidden_size = "
+                         f"{hidden_size}, got {proj_size!r}")
+    if proj_size and fused is True:
+        raise ValueError(f"{owner}: fused=True supports only the standard cell, without projection, got "
+                         f"proj_size={proj_size}; drop fused=True (the composed layer projects)")

@@ -1,13 +1,13 @@
-"""LSTMCell: the long short-term memory cell and the lectures' three variants, one time step each.
+"""LSTMCell: the long short-term memory cell and the lectures' three variants, one time step each, and
+ProjectedLSTMCell, the cell of PyTorch's LSTM(proj_size=...) (LSTMP: Sak, Senior & Beaufays, 2014).
 
 'standard' is PyTorch's nn.LSTMCell (same parameter names, shapes and gate order); 'peephole' (Gers &
 Schmidhuber, 2000), 'coupled' input/forget gates, and 'no_forget' (the original cell of Hochreiter &
 Schmidhuber, 1997) are the variants in the lecture notes.
 """
-from __future__ import annotations
-
 from ..tensor import Tensor
 from .cell import RecurrentCell
+from .checks import check_proj_size
 from .functional import linear
 
 VARIANTS = ("standard", "peephole", "coupled", "no_forget")
@@ -99,3 +99,46 @@ class LSTMCell(RecurrentCell):
 
     def extra_repr(self) -> str:
         return super().extra_repr() + ("" if self.variant == "standard" else f", variant={self.variant!r}")
+
+
+class ProjectedLSTMCell(LSTMCell):
+    """One step of an LSTM with a recurrent projection (LSTMP; PyTorch's LSTM(proj_size=P) cell): LSTMCell's
+    step, any variant, computes m = o * tanh(c), and the hidden state carried and output is its projection:
+
+        a = W_ih x + b_ih + W_hh h_prev + b_hh       h_prev is (B, P), so W_hh = weight_hh is (G*H, P)
+        i, f, g, o, c as in LSTMCell                 c stays (B, H)
+        m = o * tanh(c)                              LSTMCell's h, (B, H)
+        h = W_hr m                                   the projected hidden state, (B, P)
+
+    where W_hr = weight_hr (P, H), P = proj_size with 0 < P < H; the parameters are weight_ih, weight_hh,
+    bias_ih, bias_hh (the peephole weights), weight_hr, in that order, all uniform(-1/sqrt(H), 1/sqrt(H)).
+    `forward(x, (h_prev, c_prev)=None)` returns (h, c), h (B, P) and c (B, H). Never fused (nn/fused.py
+    refuses any subclass).
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, variant: str = "standard", *,
+                 proj_size: int):
+        check_proj_size(type(self).__name__, proj_size, hidden_size, smallest=1)
+        self.proj_size = int(proj_size)
+        super().__init__(input_size, hidden_size, bias, variant)
+        self.weight_hr = self.new_parameter(self.proj_size, self.hidden_size)    # (P, H) m -> h
+
+    @property
+    def state_sizes(self) -> tuple:
+        """(P, H): h is proj_size wide, c hidden_size."""
+        return (self.proj_size, self.hidden_size)
+
+    @property
+    def state_size_args(self) -> tuple:
+        """Where state_sizes come from: ("proj_size", "hidden_size")."""
+        return ("proj_size", "hidden_size")
+
+    def step(self, x_proj: Tensor, state: tuple) -> tuple:
+        """(h, c) from x_proj = W_ih x + b_ih + b_hh (..., G*H) and state (h_prev (..., P), c_prev (..., H))."""
+        m, c = super().step(x_proj, state)              # m = o * tanh(c) (..., H)
+        m.name = "m"
+        h = linear(m, self.weight_hr)                    # h = W_hr m (..., P)
+        return h, c
+
+    def extra_repr(self) -> str:
+        return super().extra_repr() + f", proj_size={self.proj_size}"

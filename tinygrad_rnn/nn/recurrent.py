@@ -15,11 +15,11 @@ from ..join import concatenate, stack, where
 from ..shape_ops import transpose
 from ..tensor import Tensor
 from .cell import RecurrentCell, check_state_tensors
-from .checks import check_layer_arguments, check_parameter, check_sequence_input, valid_steps
+from .checks import check_layer_arguments, check_parameter, check_proj_size, check_sequence_input, valid_steps
 from .functional import dropout as dropout_fn
 from .fused import check_fusable, step_function
 from .gru_cell import GRUCell
-from .lstm_cell import LSTMCell
+from .lstm_cell import LSTMCell, ProjectedLSTMCell
 from .module import Module
 from .rnn_cell import RNNCell
 from .sequence_grad import SequenceGrad
@@ -45,7 +45,7 @@ class RecurrentLayer(Module):
                  k * D + d is layer k, direction d (0 forward, 1 reverse); a tuple for (h, c) cells
         lengths  B positive ints <= T (list, ndarray or Tensor, any order): sequence b is x[:lengths[b], b]
         output   (T, B, D*H) (batch_first: (B, T, D*H)): the last layer's h_t, forward then reverse
-                 halves on the feature axis; zero past each sequence's end
+                 halves on the feature axis; zero past each sequence's end (for h, read H as output_size)
         h_n      (L*D, B, H) the last state of every layer and direction (each sequence's own last step)
     where T is the sequence length, B the batch size, I = input_size, H = hidden_size, L = num_layers,
     D = 2 if bidirectional else 1. Layer k > 0 reads layer k-1's output, through dropout in training.
@@ -71,7 +71,7 @@ class RecurrentLayer(Module):
         self.bias, self.batch_first, self.dropout = bool(bias), bool(batch_first), float(dropout)
         self.bidirectional, self.fused = bool(bidirectional), fused
         D = self.num_directions
-        self.cells = [cell_factory(self.input_size if k == 0 else D * self.hidden_size, self.hidden_size, self.bias)
+        self.cells = [cell_factory(self.input_size if k == 0 else D * self.output_size, self.hidden_size, self.bias)
                       for k in range(self.num_layers) for _ in range(D)]          # index k * D + d, as hx
         if fused:
             check_fusable(self.cells[0], name)
@@ -112,7 +112,7 @@ class RecurrentLayer(Module):
         x = x if isinstance(x, Tensor) else Tensor(x)
         batched = check_sequence_input(type(self).__name__, x, self.input_size, self.batch_first,
                                        self.cells[0].weight_ih)
-        T, H, D = x.shape[1 if self.batch_first and batched else 0], self.hidden_size, self.num_directions
+        T, D = x.shape[1 if self.batch_first and batched else 0], self.num_directions
         with scope(f"{type(self).__name__}.l0"):         # the input's preparation belongs to the first layer
             if not batched:
                 x = x.reshape(T, 1, self.input_size)                               # a batch of one
@@ -138,8 +138,8 @@ class RecurrentLayer(Module):
                     x = dropout_fn(x, self.dropout, training=self.training)
         last = tuple(stack(list(column), axis=0) for column in zip(*map(_parts, finals)))  # each (L*D, B, H)
         if not batched:
-            x = x.reshape(T, D * H)
-            last = tuple(s.reshape(len(finals), H) for s in last)
+            x = x.reshape(T, x.shape[-1])                                          # (T, D*H)
+            last = tuple(s.reshape(len(finals), s.shape[-1]) for s in last)
         elif self.batch_first:
             x = transpose(x, (1, 0, 2))                                             # (B, T, D*H)
         return x, _join(last)
@@ -171,22 +171,31 @@ class RecurrentLayer(Module):
         hx, or zeros), called inside that layer's scope so that the ops it makes are tagged with it."""
         if hx is None:
             return lambda i: self.cells[i].init_state(B, dtype)
-        LD, H = len(self.cells), self.hidden_size
-        expected, layout = ((LD, B, H), "(L*D, B, H)") if batched else ((LD, H), "(L*D, H)")
-        names = tuple(f"{s}_0" for s in self.cells[0].state_names)                # h_0 (, c_0)
-        parts = check_state_tensors(type(self).__name__, "hx", hx, names, "{} in hx", expected,
-                                    f"{layout} = {expected} (num_layers * num_directions, {'batch, ' if batched else ''}hidden_size)",
-                                    self.cells[0].weight_ih)
+        LD, cell = len(self.cells), self.cells[0]
+        expected = tuple((LD, B, n) if batched else (LD, n) for n in cell.state_sizes)
+        layout, batch = ("L*D, B, ", "batch, ") if batched else ("L*D, ", "")
+        texts = [f"({layout}{a[0].upper()}) = {e} (num_layers * num_directions, {batch}{a})"    # H, or P: proj_size
+                 for e, a in zip(expected, cell.state_size_args)]
+        names = tuple(f"{s}_0" for s in cell.state_names)                          # h_0 (, c_0)
+        parts = check_state_tensors(type(self).__name__, "hx", hx, names, "{} in hx", expected, texts.__getitem__,
+                                    cell.weight_ih)
         if not batched:
-            parts = tuple(p.reshape(LD, 1, H) for p in parts)
+            parts = tuple(p.reshape(LD, 1, p.shape[-1]) for p in parts)
         return lambda i: _join(tuple(p[i] for p in parts))
 
     def extra_repr(self) -> str:
-        flags = [f"num_layers={self.num_layers}"] if self.num_layers != 1 else []
+        flags = [f"proj_size={self.output_size}"] if self.output_size != self.hidden_size else []  # PyTorch's order
+        flags += [f"num_layers={self.num_layers}"] if self.num_layers != 1 else []
         defaults = (("bias", True), ("batch_first", False), ("dropout", 0.0), ("bidirectional", False),
                     ("fused", False))
         flags += [f"{k}={getattr(self, k)!r}" for k, default in defaults if getattr(self, k) != default]
         return ", ".join([f"{self.input_size}, {self.hidden_size}"] + flags)
+
+    @property
+    def output_size(self) -> int:
+        """The width of h, so of output (D * output_size), h_n and h_0: hidden_size here, an LSTM's
+        proj_size when it projects (its c stays hidden_size wide)."""
+        return self.hidden_size
 
 
 class RNN(RecurrentLayer):
@@ -205,14 +214,25 @@ class RNN(RecurrentLayer):
 class LSTM(RecurrentLayer):
     """LSTM layers (LSTMCell, any variant) unrolled over time; returns (output, (h_n, c_n)). See
     RecurrentLayer for shapes and LSTMCell for the equations; 'peephole' adds weight_ci_l{k} etc.
-    fused=True (variant='standard' only) records each step as one "lstm_cell" node (nn/fused.py)."""
+    fused=True (variant='standard' only) records each step as one "lstm_cell" node (nn/fused.py).
+
+    proj_size=P (0 < P < H) is PyTorch's LSTM with projections, ProjectedLSTMCell: h_t = W_hr (o_t * tanh(c_t)),
+    weight_hr_l{k} (P, H) after bias_hh_l{k}; h, output (T, B, D*P) and h_n are P wide, c and c_n stay H
+    wide, weight_hh_l{k} is (4H, P) and layer k > 0 reads D*P features. It cannot be fused."""
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 variant: str = "standard", fused: bool = False):
-        self.variant = variant
-        super().__init__(functools.partial(LSTMCell, variant=variant), input_size, hidden_size,
+                 variant: str = "standard", fused: bool = False, proj_size: int = 0):
+        check_proj_size(type(self).__name__, proj_size, hidden_size, fused=fused)
+        self.variant, self.proj_size = variant, int(proj_size)
+        cell = functools.partial(ProjectedLSTMCell, proj_size=self.proj_size) if self.proj_size else LSTMCell
+        super().__init__(functools.partial(cell, variant=variant), input_size, hidden_size,
                          num_layers, bias, batch_first, dropout, bidirectional, fused)
+
+    @property
+    def output_size(self) -> int:
+        """P = proj_size if the layer projects, else hidden_size: the width of h, output's halves and h_n."""
+        return self.proj_size or self.hidden_size
 
 
 class GRU(RecurrentLayer):

@@ -125,7 +125,7 @@ class _Recurrent(Module):
 
     @property
     def all_weights(self):
-        """[[w_ih, w_hh, b_ih, b_hh] per layer and direction], as PyTorch lists them."""
+        """[[w_ih, w_hh, b_ih, b_hh(, w_hr)] per layer and direction], as PyTorch lists them."""
         return [[p for _, p in cell.named_parameters()] for cell in self.cells]
 
 
@@ -140,17 +140,19 @@ def _recurrent(core_class, doc: str):
     class Layer(_Recurrent, core_class):
         __doc__ = doc
 
-        def __init__(self, input_size, hidden_size, num_layers=1, *args, device=None, dtype=None,
-                     proj_size: int = 0, **kwargs):
-            options = dict(zip(("nonlinearity", "bias", "batch_first", "dropout", "bidirectional")
-                               [core_class is not core.RNN:], args), **kwargs)
-            mode = _mode(core_class, options)
+        def __init__(self, input_size, hidden_size, num_layers=1, *args, device=None, dtype=None, **kwargs):
+            options = dict(zip(("nonlinearity", "bias", "batch_first", "dropout", "bidirectional", "proj_size")
+                               [core_class is not core.RNN:], args), **kwargs)      # PyTorch's positional order
+            mode, proj_size = _mode(core_class, options), options.pop("proj_size", None)   # None: not given
             check_layer(mode, input_size, hidden_size, num_layers, options.get("dropout", 0.0),
                         options.get("nonlinearity", "tanh"), proj_size)
+            proj_size = proj_size or 0
+            if proj_size:                                    # an LSTM's (check_layer refused it for the others)
+                options["proj_size"] = proj_size
             with warnings.catch_warnings():                  # the core's own warnings say what check_layer said
                 warnings.simplefilter("ignore", UserWarning)
                 core_class.__init__(self, input_size, hidden_size, num_layers, **options)
-            self.proj_size, self.mode = 0, mode
+            self.proj_size, self.mode = proj_size, mode
             _finish(self, device, dtype)
 
         def forward(self, input, hx=None):
@@ -160,7 +162,8 @@ def _recurrent(core_class, doc: str):
 
 
 RNN = _recurrent(core.RNN, "torch.nn.RNN: Elman layers, h_t = tanh(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh).")
-LSTM = _recurrent(core.LSTM, "torch.nn.LSTM: returns (output, (h_n, c_n)).")
+LSTM = _recurrent(core.LSTM, "torch.nn.LSTM: returns (output, (h_n, c_n)); proj_size=P > 0 projects h_t = W_hr h_t "
+                            "(weight_hr_l{k} (P, hidden_size)), so output and h_n are P wide.")
 GRU = _recurrent(core.GRU, "torch.nn.GRU: PyTorch's cell (the reset gate multiplies W_hn h + b_hn).")
 
 

@@ -8,10 +8,10 @@ from .checks import check_same_dtype
 
 
 def check_layer(mode: str, input_size, hidden_size, num_layers, dropout, nonlinearity: str = "tanh",
-                proj_size: int = 0) -> None:
-    """RNN / LSTM / GRU constructor arguments, in PyTorch's order (with its warning about dropout); LSTM's
-    projections (proj_size > 0) are not supported here."""
-    if proj_size and mode != "LSTM":
+                proj_size=None) -> None:
+    """RNN / LSTM / GRU constructor arguments, in PyTorch's order (with its warning about dropout);
+    proj_size (None: not given) only for an LSTM, an int with 0 <= proj_size < hidden_size."""
+    if proj_size is not None and mode != "LSTM":
         raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
     if nonlinearity not in ("tanh", "relu"):
         raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
@@ -27,8 +27,14 @@ def check_layer(mode: str, input_size, hidden_size, num_layers, dropout, nonline
             raise TypeError(f"{name} should be of type int, got: {type(value).__name__}")
         if value <= 0:
             raise ValueError(f"{name} must be greater than zero")
-    if proj_size:
-        raise NotImplementedError(f"LSTM(proj_size={proj_size}): projections are not supported here")
+    if proj_size is None:
+        return
+    if not isinstance(proj_size, int) or isinstance(proj_size, bool):    # PyTorch's own refusal is its allocator's
+        raise TypeError(f"proj_size should be of type int, got: {type(proj_size).__name__}")
+    if proj_size < 0:
+        raise ValueError("proj_size should be a positive integer or zero to disable projections")
+    if proj_size >= hidden_size:
+        raise ValueError("proj_size has to be smaller than hidden_size")
 
 
 def _parts(hx) -> tuple:
@@ -38,7 +44,8 @@ def _parts(hx) -> tuple:
 
 def check_layer_input(layer, input, hx) -> None:
     """A layer's input (T, B, I) (or (B, T, I), or unbatched (T, I)) and initial state (L*D, B, H) (or
-    (L*D, H)), checked as PyTorch checks them; other kinds of argument are left to the core's checks."""
+    (L*D, H); an LSTM's h is proj_size wide if it projects), checked as PyTorch checks them; other kinds
+    of argument are left to the core's checks."""
     parts, lstm = _parts(hx), layer.mode == "LSTM"
     if not isinstance(input, CoreTensor) or not all(isinstance(h, CoreTensor) for h in parts):
         return
@@ -59,8 +66,10 @@ def check_layer_input(layer, input, hx) -> None:
         raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {layer.input_size}, "
                            f"got {input.shape[-1]}")
     batch = input.shape[0 if layer.batch_first else 1] if batched else 1
-    expected = (layer.num_layers * (2 if layer.bidirectional else 1), batch, layer.hidden_size)
-    for i, h in enumerate(parts):
+    LD = layer.num_layers * (2 if layer.bidirectional else 1)
+    widths = (layer.output_size, layer.hidden_size)              # h (proj_size wide if the LSTM projects), c
+    for i, (h, width) in enumerate(zip(parts, widths)):
+        expected = (LD, batch, width)
         shape = tuple(h.shape) if batched else (h.shape[0], 1, h.shape[1])
         if shape != expected:
             raise RuntimeError(f"Expected hidden{f'[{i}]' if lstm else ''} size {expected}, got {list(shape)}")
