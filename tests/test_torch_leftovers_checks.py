@@ -82,10 +82,19 @@ def test_clamp_bounds_are_all_numbers_or_all_tensors(args, got):
         torch.zeros(3).clamp_(*args)
 
 
-def test_clamp_in_place_with_a_bound_that_requires_grad_is_refused_not_silently_cut():
-    """PyTorch records the write (ClampBackward); without version counters the dialect refuses it, as for add_."""
-    with pytest.raises(RuntimeError, match=r"^clamp_: in-place writes into tensors that are part of a recorded graph"):
-        torch.zeros(3).clamp_(torch.ones(3, requires_grad=True))
+def test_clamp_in_place_with_a_bound_that_requires_grad_is_recorded_or_refused_never_silently_cut():
+    """PyTorch records the write (ClampBackward0); the dialect records it too while no op has used the tensor
+    (torch 2.14: tensor([1., 5., 8.]), lo.grad tensor([1., 0., 0.])), and refuses it after that."""
+    t, lo = torch.tensor([0.0, 5.0, 10.0]), torch.ones(3, requires_grad=True)
+    t.clamp_(lo, torch.tensor([8.0, 8.0, 8.0]))
+    assert t.tolist() == [1.0, 5.0, 8.0] and type(t.grad_fn).__name__ == "ClampBackward0"
+    t.sum().backward()
+    assert lo.grad.tolist() == [1.0, 0.0, 0.0]
+    t = torch.zeros(3)
+    used = (t * lo).sum()                                  # an op of the graph has used t
+    with pytest.raises(RuntimeError, match=r"^clamp_: an in-place write into a tensor of a recorded graph"):
+        t.clamp_(torch.ones(3, requires_grad=True))
+    assert used.item() == 0.0
 
 
 # ---------------------------------------------------------------- masked_select

@@ -23,6 +23,7 @@ from .modes import _local
 
 _serials = itertools.count()              # creation order of nodes: parents are always made first
 _leaf_lock = threading.Lock()  # gradients added into nodes that graphs in other threads may share
+last_recorded = [-1]           # the serial of the newest node that joined a graph (no later node used it)
 
 
 class Deferred:
@@ -83,6 +84,7 @@ class Node:
             for p in parents:
                 if p.requires_grad:
                     out.requires_grad, out.parents, out.backward_fn, out.saved = True, parents, backward_fn, saved
+                    last_recorded[0] = out.serial
                     break
         if m.observer is not None:
             m.observer.forward(out)
@@ -117,9 +119,7 @@ class Node:
         check_hook(self, hook)
         if self.hooks is None:
             self.hooks = {}
-        handle = RemovableHandle(self.hooks)
-        self.hooks[handle.id] = hook
-        return handle
+        return RemovableHandle(self.hooks, hook)
 
 
 def topological_order(root: Node, only_grad: bool = True) -> list:
@@ -194,8 +194,7 @@ def _hooked(node: Node, g):
     """`g` passed through the node's hooks in turn (a hook that returns None leaves it as it is)."""
     for hook in list(node.hooks.values()):
         out = hook(node._hook_view(g))
-        if out is not None:
-            g = check_hook_result(hook, out, g)
+        g = g if out is None else check_hook_result(hook, out, g)
     return g
 
 
@@ -216,9 +215,11 @@ class Held(Deferred):
 def _settle(node: Node, parts: list, owned: set) -> None:
     """Add a node's Deferred contributions, now that all have arrived: one total per kind. A leaf with hooks
     held back all of this pass's contributions: its hooks see their sum before it joins `.grad`."""
-    totals = [kind.total([p for p in parts if type(p) is kind], node._data) for kind in {type(p) for p in parts}]
-    if node.hooks and not node.parents:
-        totals = [node._own_grad(_hooked(node, functools.reduce(operator.add, totals)))]
+    kinds = {type(p) for p in parts}
+    totals = [kind.total([p for p in parts if type(p) is kind], node._data) for kind in kinds]
+    if not node.parents and (node.hooks or Held in kinds):     # (Held: its hooks were removed during the pass)
+        total = functools.reduce(operator.add, totals)
+        totals = [node._own_grad(_hooked(node, total) if node.hooks else total)]
     with _leaf_lock:
         for total in totals:
             node._grad = total if node._grad is None else operator.iadd(total, node._grad)

@@ -52,7 +52,7 @@ def check_hook_result(hook, out, g):
     """What a hook returned, as the gradient it replaces: a number for a number, else an array of g's shape
     and dtype."""
     name = getattr(hook, "__name__", repr(hook))
-    if not isinstance(g, np.ndarray):
+    if not isinstance(g, (np.ndarray, np.generic)):            # a Value's gradient: a float
         if not is_number(out):
             raise TypeError(f"hook '{name}' must return a number or None, got {type(out).__name__}")
         return float(out)

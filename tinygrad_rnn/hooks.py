@@ -1,5 +1,5 @@
-"""The handle `register_hook` returns (PyTorch's torch.utils.hooks.RemovableHandle): it knows its hook's
-place in its node's table of hooks, so `remove()` takes that one hook off again."""
+"""The handle `register_hook` returns (PyTorch's torch.utils.hooks.RemovableHandle): it puts its hook into a
+table of hooks under a key of its own, so `remove()` takes that one hook off again."""
 import itertools
 
 _ids = itertools.count()
@@ -10,8 +10,9 @@ class RemovableHandle:
 
     __slots__ = ("hooks", "id")
 
-    def __init__(self, hooks: dict):
+    def __init__(self, hooks: dict, hook):
         self.hooks, self.id = hooks, next(_ids)
+        hooks[self.id] = hook
 
     def remove(self) -> None:
         """Take the hook off."""

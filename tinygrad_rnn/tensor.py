@@ -117,7 +117,7 @@ class Tensor(Node, ArrayLike):
         return tensor_seed(grad, self._data)
 
     def _hook_view(self, g):
-        return read_only(g)
+        return read_only(np.asarray(g))             # (a 0-d gradient may be a numpy scalar)
 
     def _lift(self, other) -> "Tensor":
         """Python numbers and arrays become constant leaves of this Tensor's dtype."""

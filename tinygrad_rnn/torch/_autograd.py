@@ -152,10 +152,23 @@ def backward_all(pairs, retain_graph, create_graph: bool, inputs) -> None:
     if inputs is not None:
         raise NotImplementedError("backward(inputs=...): tinygrad_rnn fills the .grad of every leaf; "
                                   "leave inputs=None")
-    seeds = [seed_of(root, gradient, i) for i, (root, gradient) in enumerate(pairs)]
-    orders = [retained.sweep(root, seed) for (root, _), seed in zip(pairs, seeds)]
+    root, seed = joint_root([(root, seed_of(root, gradient, i)) for i, (root, gradient) in enumerate(pairs)])
+    order = retained.sweep(root, seed)
     if not retain_graph:
-        release(orders)
+        release([order])
+
+
+def joint_root(pairs: list) -> tuple:
+    """(root, seed) of one backward pass for several (output, seed) pairs, as PyTorch makes one (a hook then
+    sees its tensor's whole gradient once): a node whose parents are the outputs and whose backward hands each
+    its seed. One output is its own root."""
+    if len(pairs) == 1:
+        return pairs[0]
+    roots, seeds = tuple(r for r, _ in pairs), tuple(s for _, s in pairs)
+    join = object.__new__(roots[0].result_type)
+    join._init_leaf(np.ones(()), True, None)
+    join.parents, join.backward_fn, join.op = roots, lambda g: seeds, "backward_roots"
+    return join, np.ones(())
 
 
 def release(orders) -> None:
@@ -211,38 +224,19 @@ def checked_grad(t, value):
     return g
 
 
-def hook_output(out, given) -> np.ndarray:
+def hook_output(out, given, hook=None) -> np.ndarray:
     """What a tensor hook returned, as an array: None means the gradient it was `given` (perhaps changed in
-    place), else it must be a Tensor."""
+    place), else it must be a Tensor of the same dtype and shape (PyTorch's checks and messages, type first)."""
     if out is None:
         return given._data
     if not isinstance(out, Node):
         raise TypeError(f"expected Variable, but hook returned '{type(out).__name__}'")
+    name = getattr(hook, "__name__", "<unknown>")
+    was, got = _dtype.of_array(given._data), _dtype.of_array(out._data)
+    if was is not got:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {_dtype.legacy_name(was)} got "
+                           f"{_dtype.legacy_name(got)})")
+    if out._data.shape != given._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value (was {list(given._data.shape)}, got "
+                           f"{list(out._data.shape)})")
     return out._data
-
-
-def _view_of_leaf(t) -> bool:
-    """Whether t shares memory with a leaf that requires grad, through view ops (indexing, view, t(), ...)."""
-    while t.parents and t.op in _VIEWS:
-        t = t.parents[0]
-    return not t.parents and t.requires_grad
-
-
-def check_inplace(t, fn: str, value=None, result=None) -> None:
-    """An in-place write: its result type fits t's dtype, t's memory is its own, and no recorded graph is
-    changed (PyTorch's rule for leaves; for non-leaves here too, as the engine has no version counters)."""
-    if result is not None and _dtype.category(result) > _dtype.category(_dtype.of_array(t._data)):
-        raise RuntimeError(f"result type {_dtype.scalar_name(result)} can't be cast to the desired output type "
-                           f"{_dtype.scalar_name(_dtype.of_array(t._data))}")
-    if not t._data.flags.writeable:
-        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
-                           "single memory location. Please clone() the tensor before performing the operation.")
-    if not _local.mode.grad_enabled or not (t.requires_grad or getattr(value, "requires_grad", False)):
-        return
-    if t.requires_grad and not t.parents and fn != "__setitem__":
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-    if t.requires_grad and _view_of_leaf(t):
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
-    raise RuntimeError(f"{fn}: in-place writes into tensors that are part of a recorded graph are not supported "
-                       "(tinygrad_rnn has no version counters); write it out of place, e.g. x = x + y, or "
-                       "collect the pieces and use torch.stack / torch.cat")

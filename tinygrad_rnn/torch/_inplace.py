@@ -5,19 +5,20 @@ They write into the tensor's own array, so views see the change (`x[i][0][k] = 1
 PyTorch. Arithmetic in place keeps the tensor's dtype and refuses a result of a higher kind (float into
 an integer tensor), while fill_, copy_ and `t[i] = v` convert, as PyTorch does. Writing into a tensor that
 requires grad is allowed only under `no_grad()` (how optimizers and `nn.init` change parameters);
-otherwise it raises, as PyTorch does for leaves. For a non-leaf that is stricter than PyTorch, which
-records the write: here write it out of place (`x = x + y`, `torch.where`). `t += v` under grad mode, when
-t is a non-leaf that requires grad or v requires grad, is exactly that: t is re-bound to t + v.
+otherwise it raises, as PyTorch does for leaves. On a non-leaf, PyTorch records the write: the methods
+marked `@recorded` do so too while no op has used the tensor (_rebind.py), and raise after that. `t += v`
+under grad mode, when t is a non-leaf that requires grad or v requires grad, re-binds t to t + v.
 """
 import numpy as np
 
 from .. import tensor as core
 from ..modes import _local
 from . import _dtype
-from ._autograd import check_inplace
+from .inplace_checks import check_inplace
 from ._grad_mode import no_grad
 from ._math import as_operand, result_dtype
 from ._random import numpy_rng
+from ._rebind import recorded
 from ._shape import _index
 from .checks import (alpha_and_other, check_expand, check_float_op, check_floating, check_inplace_shape, check_mask,
                      clamp_bounds, index_error)
@@ -61,6 +62,7 @@ class InPlaceMethods:
             check_expand(np.shape(value), self._data[index].shape)
             raise
 
+    @recorded("add")
     def add_(self, other, *args, alpha=None):
         """self += alpha * other (alpha keyword-only; the deprecated add_(alpha, other) warns, as in PyTorch)."""
         other, alpha = alpha_and_other("add_", other, args, alpha)
@@ -68,31 +70,38 @@ class InPlaceMethods:
                        "argument alpha must not be a floating point number.")
         return self._write("add_", lambda a: a + alpha * as_operand(other), other)
 
+    @recorded("sub")
     def sub_(self, other, *args, alpha=None):
         """self -= alpha * other (alpha keyword-only; the deprecated sub_(alpha, other) warns)."""
         other, alpha = alpha_and_other("sub_", other, args, alpha)
         return self._write("sub_", lambda a: a - alpha * as_operand(other), other)
 
+    @recorded("mul")
     def mul_(self, other):
         """self *= other."""
         return self._write("mul_", lambda a: a * as_operand(other), other)
 
+    @recorded("div")
     def div_(self, other):
         """self /= other."""
         return self._write("div_", lambda a: a / as_operand(other), other, true_division=True)
 
+    @recorded("pow")
     def pow_(self, exponent):
         """self **= exponent."""
         return self._write("pow_", lambda a: a ** as_operand(exponent), exponent)
 
+    @recorded("neg")
     def neg_(self):
         """self = -self."""
         return self._write("neg_", np.negative)
 
+    @recorded("abs")
     def abs_(self):
         """self = |self|."""
         return self._write("abs_", np.abs)
 
+    @recorded("clamp")
     def clamp_(self, min=None, max=None):
         """Limit to [min, max] in place (max wherever min > max, as in PyTorch): numbers, or tensors that
         broadcast to self's shape, whose result type self's dtype holds (no float bound for an int tensor)."""
@@ -102,18 +111,22 @@ class InPlaceMethods:
 
     clip_ = clamp_
 
+    @recorded("exp")
     def exp_(self):
         """self = exp(self)."""
         return self._write("exp_", np.exp, 0.0)
 
+    @recorded("tanh")
     def tanh_(self):
         """self = tanh(self)."""
         return self._write("tanh_", np.tanh, 0.0)
 
+    @recorded("sigmoid")
     def sigmoid_(self):
         """self = sigmoid(self)."""
         return self._write("sigmoid_", core.sigmoid, 0.0)
 
+    @recorded("relu")
     def relu_(self):
         """self = max(self, 0)."""
         return self._write("relu_", lambda a: np.maximum(a, 0))
@@ -130,6 +143,7 @@ class InPlaceMethods:
         """Copy src's numbers (broadcast, converted to self's dtype) into self."""
         return self._write("copy_", as_operand(src))
 
+    @recorded("masked_fill")
     def masked_fill_(self, mask, value):
         """`value` where mask is True."""
         check_inplace(self, "masked_fill_", value)

@@ -7,7 +7,8 @@ import numpy as np
 from .. import tensor as core
 from ..broadcast import expand_reduced
 from ..join import where as core_where
-from ._autograd import check_inplace, named
+from ._autograd import named
+from .inplace_checks import check_inplace
 from ._math import as_operand, leaf_like, lifted
 from .checks import (broadcast_shape, check_condition, check_dim, check_float_op, check_tensor, numpy_names,
                      reduce_dims)

@@ -149,7 +149,7 @@ class Tensor(InPlaceMethods, SelectMethods, ReduceMethods, ShapeMethods, Convert
         def on_grad(g):
             given = wrap(np.array(g))
             with no_grad():
-                return hook_output(hook(given), given)
+                return hook_output(hook(given), given, hook)
         return super().register_hook(on_grad)
 
     def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:

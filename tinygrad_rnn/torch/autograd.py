@@ -38,17 +38,15 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
         raise NotImplementedError("grad(create_graph=True): tinygrad_rnn records no graph of the backward pass, "
                                   "so there are no higher-order gradients")
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
-    pairs = [(out, _autograd.seed_of(out, seed, i)) for i, (out, seed) in enumerate(_pairs(outputs, grad_outputs))]
-    found, saved, orders = [None] * len(inputs), [(x, x._grad) for x in inputs], []
+    root, seed = _autograd.joint_root([(out, _autograd.seed_of(out, seed, i))
+                                       for i, (out, seed) in enumerate(_pairs(outputs, grad_outputs))])
+    saved = [(x, x._grad) for x in inputs]
     try:
-        for out, seed in pairs:
-            with grads_kept(out):
-                for x in inputs:
-                    x._grad = None
-                orders.append(run_backward(out, seed, keep_grads=True))
-                for i, x in enumerate(inputs):
-                    if x._grad is not None:
-                        found[i] = x._grad.copy() if found[i] is None else found[i] + x._grad
+        with grads_kept(root):
+            for x in inputs:
+                x._grad = None
+            orders = [run_backward(root, seed, keep_grads=True)]
+            found = [None if x._grad is None else x._grad.copy() for x in inputs]
     finally:
         for x, g in saved:
             x._grad = g

@@ -9,6 +9,7 @@ has slope negative_slope at 0 and ELU slope alpha.
 import math
 
 from .._factories import where
+from .._rebind import inplace_option
 from .function_checks import check_activation_input, check_gelu_approximate
 from .module import Module
 
@@ -21,18 +22,21 @@ def gelu(input, approximate: str = "none"):
     return x * 0.5 * (x * (1 / math.sqrt(2))).erf().add(1)
 
 
+@inplace_option
 def silu(input, inplace: bool = False):
     """x * sigmoid(x) (the swish)."""
     x = check_activation_input(input, "silu_cpu")
     return x * x.sigmoid()
 
 
+@inplace_option
 def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):
     """x for x > 0, negative_slope * x otherwise."""
     x = check_activation_input(input, "leaky_relu_cpu")
     return where(x > 0, x, x * negative_slope)
 
 
+@inplace_option
 def elu(input, alpha: float = 1.0, inplace: bool = False):
     """x for x > 0, alpha (exp(x) - 1) otherwise."""
     x = check_activation_input(input, "elu_cpu")
@@ -70,7 +74,7 @@ class SiLU(Module):
         self.inplace = inplace
 
     def forward(self, input):
-        return silu(input)
+        return silu(input, self.inplace)
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
@@ -84,7 +88,7 @@ class LeakyReLU(Module):
         self.negative_slope, self.inplace = negative_slope, inplace
 
     def forward(self, input):
-        return leaky_relu(input, self.negative_slope)
+        return leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
@@ -98,7 +102,7 @@ class ELU(Module):
         self.alpha, self.inplace = alpha, inplace
 
     def forward(self, input):
-        return elu(input, self.alpha)
+        return elu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")

@@ -11,6 +11,7 @@ from .._autograd import named
 from .._device import check_device
 from .._factories import ones, tensor, zeros
 from .._random import numpy_rng
+from .._rebind import inplace_option
 from .function_checks import check_batch_norm, check_batch_norm_dim, check_feature_dropout
 from .checks import check_probability
 from .module import Module, Parameter
@@ -85,6 +86,7 @@ class BatchNorm1d(Module):
                 f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
 
+@inplace_option
 def dropout2d(input, p: float = 0.5, training: bool = True, inplace: bool = False):
     """Zero whole channels (input[i, j], over every dim after 1) with probability p and scale the rest by
     1 / (1 - p), in training. Like PyTorch, warns for an input that is not 3-D or 4-D (a 2-D (N, C) input

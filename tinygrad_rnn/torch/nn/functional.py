@@ -10,6 +10,7 @@ from ...matmul import linear as _linear
 from ...nn import functional as core_F
 from ...shape_ops import IndexedGrad
 from .._math import as_operand
+from .._rebind import inplace_option
 from .._tensor import as_tensor_node, wrap
 from .checks import check_indices, check_linear, check_one_hot, check_padding_idx, check_probability
 from .activations import elu, gelu, leaky_relu, silu, softplus  # noqa: F401
@@ -46,9 +47,10 @@ def sigmoid(input):
     return input.sigmoid()
 
 
+@inplace_option
 def relu(input, inplace: bool = False):
     """max(x, 0)."""
-    return input.relu_() if inplace else input.relu()
+    return input.relu()
 
 
 def linear(input, weight, bias=None):
@@ -101,9 +103,10 @@ def _renormed(table: np.ndarray, rows: np.ndarray, max_norm: float, norm_type: f
     return table
 
 
+@inplace_option
 def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False):
-    """Zero each entry with probability p and scale the rest by 1 / (1 - p), in training, into a new tensor
-    (inplace=True does not write into `input`); `input` itself when not training or p is 0."""
+    """Zero each entry with probability p and scale the rest by 1 / (1 - p), in training; `input` itself when
+    not training or p is 0 (inplace=True: see _rebind.inplace_option)."""
     return as_tensor_node(core_F.dropout(input, check_probability(p), training))
 
 

@@ -15,8 +15,7 @@ class HookMethods:
     def _add_hook(self, kind: str, hook, prepend: bool, with_kwargs: bool, always_call: bool = False):
         check_forward_hook(kind, hook)
         hooks = self.__dict__.setdefault(kind, OrderedDict())
-        handle = RemovableHandle(hooks)
-        hooks[handle.id] = hook
+        handle = RemovableHandle(hooks, hook)
         if prepend:
             hooks.move_to_end(handle.id, last=False)
         for flag, table in ((with_kwargs, "_with_kwargs"), (always_call, "_always_called")):
@@ -45,6 +44,9 @@ class HookMethods:
             if key in keyed:
                 result = hook(self, args, kwargs)
                 if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError("forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
+                                           f"but got {result}.")
                     args, kwargs = result
             else:
                 result = hook(self, args)
