@@ -159,3 +159,10 @@ def check_forward_hook(kind: str, hook) -> None:
     if not callable(hook):
         name = "register_forward_pre_hook" if kind == "_forward_pre_hooks" else "register_forward_hook"
         raise TypeError(f"{name}(hook) expects a callable, got {type(hook).__name__}")
+
+
+def check_pre_hook_result(result) -> tuple:
+    """What a forward pre-hook registered with_kwargs=True returned: the pair (new_args, new_kwargs)."""
+    if not (isinstance(result, tuple) and len(result) == 2):
+        raise RuntimeError(f"forward pre-hook must return None or a tuple of (new_args, new_kwargs), but got {result}.")
+    return result

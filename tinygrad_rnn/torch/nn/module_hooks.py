@@ -6,7 +6,7 @@ import warnings
 from collections import OrderedDict
 
 from ...hooks import RemovableHandle
-from .checks import check_forward_hook
+from .checks import check_forward_hook, check_pre_hook_result
 
 
 class HookMethods:
@@ -44,10 +44,7 @@ class HookMethods:
             if key in keyed:
                 result = hook(self, args, kwargs)
                 if result is not None:
-                    if not (isinstance(result, tuple) and len(result) == 2):
-                        raise RuntimeError("forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
-                                           f"but got {result}.")
-                    args, kwargs = result
+                    args, kwargs = check_pre_hook_result(result)
             else:
                 result = hook(self, args)
                 if result is not None:
