@@ -12,6 +12,7 @@ import numpy as np
 from ..autograd import Node, run_backward
 from ..modes import _local
 from . import _dtype
+from ._backward_inputs import checked_inputs, only_into
 from ._grad_names import backward_name
 
 # Ops whose result is a view of their input (it shares the memory).
@@ -149,11 +150,14 @@ def backward_all(pairs, retain_graph, create_graph: bool, inputs) -> None:
     if create_graph:
         raise NotImplementedError("backward(create_graph=True): tinygrad_rnn records no graph of the "
                                   "backward pass, so there are no higher-order gradients")
-    if inputs is not None:
-        raise NotImplementedError("backward(inputs=...): tinygrad_rnn fills the .grad of every leaf; "
-                                  "leave inputs=None")
     root, seed = joint_root([(root, seed_of(root, gradient, i)) for i, (root, gradient) in enumerate(pairs)])
-    order = retained.sweep(root, seed)
+    if inputs is not None:
+        inputs = checked_inputs(inputs)
+        for x in inputs:
+            if x.parents:
+                retained.add(x)
+    with only_into(root, inputs):
+        order = retained.sweep(root, seed)
     if not retain_graph:
         release([order])
 
