@@ -5,9 +5,9 @@ records the write: `h` becomes the op's result, and the ops that read `h` before
 (version counters check that none of them saved it). The engine has no version counters, and an op keeps
 its parents as objects, so a write into `h` could reach an op that already used `h`. The safe case is the
 common one: no node joined a graph after `h` (so no op has used it since it was made; what a module's
-forward does with its own intermediate, `nn.ReLU(inplace=True)` after a Linear). Then the op is run out of place, and `h`
-is *made* its result (`rebind`): `h`'s former node moves to a new object, which the op's new nodes take
-as their parent instead of `h`. Nothing is written into an array, so nothing recorded can change.
+forward does with its own intermediate, `nn.ReLU(inplace=True)` after a Linear). Then the op is run out of
+place, and `h` is *made* its result (`rebind`): `h`'s former node moves to a new object, which the op's new
+nodes take as their parent instead of `h`. Nothing is written into an array, so nothing recorded can change.
 """
 import functools
 import inspect
@@ -73,16 +73,18 @@ def recorded(twin: str):
 
 
 def inplace_option(op):
-    """A function of torch.nn.functional with PyTorch's `inplace` flag (a parameter of `op`, which computes out of
-    place): with inplace=True its result is `written` into `input`."""
+    """A function of torch.nn.functional with PyTorch's `inplace` flag (a parameter of `op`, which computes
+    out of place): with inplace=True its result is `written` into `input`."""
     at = list(inspect.signature(op).parameters).index("inplace")
 
     @functools.wraps(op)
     def run(*args, **kwargs):
         if not (kwargs["inplace"] if "inplace" in kwargs else len(args) > at and args[at]):
             return op(*args, **kwargs)
-        args, kwargs = (args[:at] + (False,) + args[at + 1:], kwargs) if len(args) > at else (args, {**kwargs,
-                                                                                             "inplace": False})
+        if len(args) > at:
+            args = args[:at] + (False,) + args[at + 1:]
+        else:
+            kwargs = {**kwargs, "inplace": False}
         return written(args[0] if args else kwargs["input"], f"{op.__name__}_", lambda: op(*args, **kwargs))
     return run
 
