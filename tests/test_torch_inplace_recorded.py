@@ -111,3 +111,27 @@ def test_functional_inplace_flags_record_write_or_give_the_result():
     assert r is not h and r.tolist() == [0.0, 2.0] and h.tolist() == [-1.0, 2.0] and used.item() == 1.0
     x = torch.ones(4)
     assert F.dropout(x, 0.5, training=False, inplace=True) is x
+
+
+def test_in_place_shape_methods_on_a_computed_tensor_follow_pytorch():
+    w = torch.tensor([[1.0, -2.0, 3.0]], requires_grad=True)
+    h = w * 2
+    h.squeeze_(0)
+    assert tuple(h.shape) == (3,) and type(h.grad_fn).__name__ == "SqueezeBackward4"
+    (h * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
+    assert w.grad.tolist() == [[2.0, 4.0, 6.0]]
+    h = (w * 2).t() * 1
+    h.t_()
+    assert tuple(h.shape) == (1, 3) and type(h.grad_fn).__name__ == "TBackward1"
+    h.sum().backward()
+    assert w.grad.tolist() == [[4.0, 6.0, 8.0]]
+    h = w * 2
+    h.unsqueeze_(0).transpose_(0, 2)                        # a new shape of a view changes no memory
+    assert tuple(h.shape) == (3, 1, 1) and type(h.grad_fn).__name__ == "TransposeBackward1"
+    (h ** 2).sum().backward()
+    assert w.grad.tolist() == [[12.0, -10.0, 32.0]]
+    h = w * 2
+    used = h.sum()
+    with pytest.raises(RuntimeError, match="^unsqueeze_: " + REFUSED):
+        h.unsqueeze_(0)                                    # the sum's gradient would reach a new shape
+    assert tuple(h.shape) == (1, 3) and used.item() == 4.0

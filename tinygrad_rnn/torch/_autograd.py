@@ -17,7 +17,7 @@ from ._grad_names import backward_name
 
 # Ops whose result is a view of their input (it shares the memory).
 _VIEWS = {"index", "select", "slice", "reshape", "transpose", "t", "permute", "squeeze", "unsqueeze", "expand",
-          "split", "unbind"}
+          "split", "unbind", "squeeze_", "unsqueeze_", "transpose_", "t_"}
 # Ops whose backward needs no saved values: PyTorch frees nothing there, so a second backward() passes.
 _KEEP_NOTHING = _VIEWS | {"add", "sub", "neg", "sum", "mean", "concat", "stack", "astype", "clone", "repeat", "flip"}
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they "

@@ -8,7 +8,9 @@ NAMES = {"concat": "CatBackward0", "reshape": "ViewBackward0", "astype": "ToCopy
          "sum(dim)": "SumBackward1", "mean(dim)": "MeanBackward1", "prod(dim)": "ProdBackward1",
          "max": "MaxBackward1", "min": "MinBackward1", "max(dim)": "MaxBackward0", "min(dim)": "MinBackward0",
          "squeeze(dim)": "SqueezeBackward1", "transpose(int)": "TransposeBackward1",
-         "pow": "PowBackward1", "rpow": "PowBackward2", "div(floor)": "DivBackward2", "div(trunc)": "DivBackward2"}
+         "pow": "PowBackward1", "rpow": "PowBackward2", "div(floor)": "DivBackward2", "div(trunc)": "DivBackward2",
+         "squeeze_": "SqueezeBackward3", "squeeze_(dim)": "SqueezeBackward4", "unsqueeze_": "UnsqueezeBackward1",
+         "transpose_": "TransposeBackward1", "t_": "TBackward1"}
 # a @ b by (a.ndim, b.ndim) for the 1-D and 2-D cases; a batch ends in a view, or in a clone when PyTorch
 # folds it the other way round (a matrix, or a batch of one, times a batch of three dims)
 _MATMUL = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4", (2, 2): "MmBackward0"}

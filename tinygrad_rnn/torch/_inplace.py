@@ -177,20 +177,24 @@ class InPlaceMethods:
             self._data = getattr(self, method)(*args)._data
         return self
 
+    @recorded("unsqueeze", reshaped=True)
     def unsqueeze_(self, dim: int):
         """unsqueeze in place: a new dimension of length 1 at `dim`."""
         return self._restride("unsqueeze_", "unsqueeze", dim)
 
+    @recorded("squeeze", reshaped=True)
     def squeeze_(self, dim=None):
         """squeeze in place: drop the dimensions of length 1 (all, or those named by `dim`)."""
         return self._restride("squeeze_", "squeeze", dim)
 
+    @recorded("transpose", reshaped=True)
     def transpose_(self, dim0: int, dim1: int):
         """transpose in place: swap two dimensions."""
         return self._restride("transpose_", "transpose", dim0, dim1)
 
     swapaxes_ = swapdims_ = transpose_
 
+    @recorded("t", reshaped=True)
     def t_(self):
         """t in place: transpose a matrix."""
         return self._restride("t_", "t")

@@ -21,24 +21,26 @@ from .checks import check_inplace_shape
 _SLOTS = tuple(s for s in Node.__slots__ if s != "__weakref__")
 
 
-def newest(t, operands: tuple = ()):
+def newest(t, operands: tuple = (), view_ok: bool = False):
     """When an in-place op on t can be recorded by rebinding: a probe serial (every node the op makes will
     have a larger one), else None. That is under grad mode, for t a non-leaf (or a constant written with
-    an operand that requires grad) that is not a view (PyTorch's write would change its base too) and that
-    no op has used: no node joined a graph after it."""
-    if not _local.mode.grad_enabled or t.op in _VIEWS:
+    an operand that requires grad) that is not a view (PyTorch's write would change its base too; a new shape,
+    `view_ok`, would not) and that no op has used: no node joined a graph after it."""
+    if not _local.mode.grad_enabled or (t.op in _VIEWS and not view_ok):
         return None
     if not (t.parents or (not t.requires_grad and any(getattr(o, "requires_grad", False) for o in operands))):
         return None
     return next(_serials) if last_recorded[0] <= t.serial else None
 
 
-def rebind(t, out, probe: int):
+def rebind(t, out, probe: int, reshaped: bool = False):
     """Make t the node `out`, which an op computed out of place from t after `probe`: t's former node becomes
-    a new object, the parent of the op's nodes in t's place. out keeps t's shape and dtype (as a write would)."""
+    a new object, the parent of the op's nodes in t's place. out keeps t's shape (unless `reshaped`: the
+    in-place shape methods) and dtype, as a write would."""
     if out is t:
         return t
-    check_inplace_shape(t._data.shape, out._data.shape)
+    if not reshaped:
+        check_inplace_shape(t._data.shape, out._data.shape)
     if out._data.dtype != t._data.dtype:
         check_result_type(t, out.dtype)
         out = out.to(t.dtype)
@@ -58,16 +60,20 @@ def rebind(t, out, probe: int):
     return t
 
 
-def recorded(twin: str):
+def recorded(twin: str, reshaped: bool = False):
     """An in-place method that, where `newest` allows, runs its out-of-place `twin` (same arguments) and
-    makes self that result; elsewhere the method itself (which writes, or raises for a graph's tensor)."""
+    makes self that result; elsewhere the method itself (which writes, or raises for a graph's tensor).
+    `reshaped`: a shape method (unsqueeze_, ...), whose result has another shape."""
     def decorate(method):
         @functools.wraps(method)
         def in_place(self, *args, **kwargs):
-            probe = newest(self, args + tuple(kwargs.values()))
+            probe = newest(self, args + tuple(kwargs.values()), view_ok=reshaped)
             if probe is None:
                 return method(self, *args, **kwargs)
-            return rebind(self, getattr(self, twin)(*args, **kwargs), probe)
+            rebind(self, getattr(self, twin)(*args, **kwargs), probe, reshaped)
+            if reshaped:                                   # named as PyTorch names the in-place form
+                self.op = self.op.replace(twin, twin + "_", 1)
+            return self
         return in_place
     return decorate
 
