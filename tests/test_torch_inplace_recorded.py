@@ -135,3 +135,11 @@ def test_in_place_shape_methods_on_a_computed_tensor_follow_pytorch():
     with pytest.raises(RuntimeError, match="^unsqueeze_: " + REFUSED):
         h.unsqueeze_(0)                                    # the sum's gradient would reach a new shape
     assert tuple(h.shape) == (1, 3) and used.item() == 4.0
+
+
+def test_a_recorded_write_keeps_pytorchs_result_type_rule():
+    w = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    ints = torch.tensor([1, 2, 3])
+    with pytest.raises(RuntimeError, match="^result type Double can't be cast to the desired output type Long$"):
+        ints.add_(w)
+    assert ints.tolist() == [1, 2, 3] and ints.is_leaf

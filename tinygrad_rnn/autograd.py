@@ -23,7 +23,7 @@ from .modes import _local
 
 _serials = itertools.count()              # creation order of nodes: parents are always made first
 _leaf_lock = threading.Lock()  # gradients added into nodes that graphs in other threads may share
-last_recorded = [-1]           # the serial of the newest node that joined a graph (no later node used it)
+last_recorded = [-1]           # serial of the newest node that joined a graph: no op used a node made after it
 
 
 class Deferred:

@@ -67,8 +67,7 @@ def check_layer_input(layer, input, hx) -> None:
                            f"got {input.shape[-1]}")
     batch = input.shape[0 if layer.batch_first else 1] if batched else 1
     LD = layer.num_layers * (2 if layer.bidirectional else 1)
-    widths = (layer.output_size, layer.hidden_size)              # h (proj_size wide if the LSTM projects), c
-    for i, (h, width) in enumerate(zip(parts, widths)):
+    for i, (h, width) in enumerate(zip(parts, layer.cells[0].state_sizes)):     # h (P wide if projected), c
         expected = (LD, batch, width)
         shape = tuple(h.shape) if batched else (h.shape[0], 1, h.shape[1])
         if shape != expected:
