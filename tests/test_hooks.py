@@ -39,6 +39,25 @@ def test_a_leaf_hook_sees_deferred_shares_summed_with_plain_ones():
     assert np.array_equal(x.grad, [11.0, 1.0, 7.0])
 
 
+def test_a_leaf_hook_registered_during_the_pass_sees_the_whole_sum():
+    # x's share through y arrives before y's hook runs (x * 5 is later in the graph), and the hook on x is
+    # only registered then: x's contributions wait for its turn, so it still sees 3 + 5 = 8, once.
+    x = tr.Value(2.0)
+    seen = []
+    y = x * 1.0
+    y.register_hook(lambda g: x.register_hook(lambda gx: seen.append(gx) or gx * 10) and None)
+    (y * 3.0 + x * 5.0).backward()
+    assert seen == [8.0] and x.grad == 80.0
+
+
+def test_a_leaf_gets_one_sum_per_pass_added_to_what_it_had():
+    w = tr.Tensor([1.0, -1.0], requires_grad=True)
+    w.grad = np.array([0.5, 0.5])                             # left from an earlier step
+    loss = sum(((w * float(k)).sum() for k in range(1, 5)), tr.Tensor(0.0))      # four shares: 1+2+3+4
+    loss.backward()
+    assert np.array_equal(w.grad, [10.5, 10.5])
+
+
 def test_an_intermediate_hook_changes_what_its_parents_get_and_its_own_grad():
     a = tr.Tensor([1.0, -2.0], requires_grad=True)
     b = a * 3.0

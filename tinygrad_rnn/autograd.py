@@ -174,13 +174,15 @@ def run_backward(root: Node, seed, keep_grads: bool = True) -> list:
 def _add(node: Node, g, owned: set, waiting: dict) -> None:
     """Add one contribution to `node.grad`, copying as little as possible. The first is stored as it
     is (it may be a read-only broadcast view, or shared with a sibling); a second one makes a private
-    buffer (`owned`), and later ones are added in place. Leaves always own theirs, since the user may
-    change it in place. A Deferred contribution waits until the node's turn."""
-    if isinstance(g, Deferred) or (node.hooks and not node.parents):    # (a hooked leaf's hooks see the sum)
-        waiting.setdefault(node.serial, []).append(g if isinstance(g, Deferred) else Held(g))
-    elif not node.parents:
-        with _leaf_lock:                # a leaf may be shared by graphs backpropagated in several threads
-            node._grad = node._own_grad(g) if node._grad is None else operator.iadd(node._grad, g)
+    buffer (`owned`), and later ones are added in place. A Deferred contribution waits until the node's
+    turn, and so does every contribution to a leaf: its `.grad` accumulates across passes, so this pass's
+    sum is made first (for its hooks, even one registered during the pass) and added to it once."""
+    if isinstance(g, Deferred) or not node.parents:
+        parts = waiting.get(node.serial)
+        if parts is None:
+            waiting[node.serial] = [g]
+        else:
+            parts.append(g)
     elif node._grad is None:
         node._grad = g
     elif node.serial in owned:
@@ -198,28 +200,18 @@ def _hooked(node: Node, g):
     return g
 
 
-class Held(Deferred):
-    """A plain contribution held back until its node's turn (for a leaf with hooks)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value):
-        self.value = value
-
-    @classmethod
-    def total(cls, parts: list, like):
-        """The parts' sum (possibly one part itself: the hooked leaf's `_own_grad` makes its copy)."""
-        return functools.reduce(operator.add, [p.value for p in parts])
-
-
 def _settle(node: Node, parts: list, owned: set) -> None:
-    """Add a node's Deferred contributions, now that all have arrived: one total per kind. A leaf with hooks
-    held back all of this pass's contributions: its hooks see their sum before it joins `.grad`."""
-    kinds = {type(p) for p in parts}
-    totals = [kind.total([p for p in parts if type(p) is kind], node._data) for kind in kinds]
-    if not node.parents and (node.hooks or Held in kinds):     # (Held: its hooks were removed during the pass)
-        total = functools.reduce(operator.add, totals)
-        totals = [node._own_grad(_hooked(node, total) if node.hooks else total)]
+    """Add what waited for the node's turn: each Deferred kind's total. For a leaf, also its plain
+    contributions of this pass: its hooks see the whole sum, which joins `.grad` as one private array."""
+    deferred = [p for p in parts if isinstance(p, Deferred)]
+    kinds = {type(p) for p in deferred}
+    totals = [kind.total([p for p in deferred if type(p) is kind], node._data) for kind in kinds]
+    if not node.parents:
+        plain = [p for p in parts if not isinstance(p, Deferred)]
+        total = functools.reduce(operator.add, totals + plain)
+        if node.hooks:
+            total = _hooked(node, total)
+        totals = [node._own_grad(total) if node.hooks or plain else total]     # (Deferred totals are new)
     with _leaf_lock:
         for total in totals:
             node._grad = total if node._grad is None else operator.iadd(total, node._grad)
