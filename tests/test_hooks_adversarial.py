@@ -1,11 +1,7 @@
 """Gradient and forward hooks under attack: leaves used many times (index, slice, cat, stack, matmul, linear),
 views, retain_grad, autograd.grad, retain_graph, hooks that register or remove hooks, hooks that raise, the
 recurrent layers in a training loop, BPTT, the fused layers, threads, dtypes and module forward hooks.
-Every expected value is PyTorch 2.14's, printed from the same program and written out (torch is not needed).
-
-Tests marked `engine` fail today for a reason outside the hook code (the engine, tensor.py, or the
-dialect's backward_all / autograd.grad): they are strict xfails, so the fix turns them into failures that
-say "remove the marker"."""
+Every expected value is PyTorch 2.14's, printed from the same program and written out (torch is not needed)."""
 import copy
 import pickle
 import threading
@@ -18,10 +14,6 @@ import tinygrad_rnn.torch as torch
 from tinygrad_rnn import nn as core_nn
 
 nn = torch.nn
-
-
-def engine(reason):
-    return pytest.mark.xfail(strict=True, reason="needs an engine-side change: " + reason)
 
 
 @pytest.fixture(autouse=True)
@@ -360,8 +352,6 @@ def test_autograd_grad_of_several_outputs_shows_the_hook_one_sum():
     assert calls == [[5.0, 7.0]] and r(g) == [3.0, 3.0]
 
 
-@engine("autograd.py run_backward(..., inputs=): stop at the inputs, so autograd.grad with respect to a "
-        "non-leaf runs no hook above it")
 def test_autograd_grad_wrt_a_non_leaf_runs_no_hook_above_it():
     a = torch.tensor([1., 2.], requires_grad=True)
     calls = []

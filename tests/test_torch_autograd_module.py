@@ -24,6 +24,22 @@ def test_grad_weights_several_outputs_and_reaches_a_non_leaf():
     assert gh.tolist() == [2 * 3.0 + 2.0, 2 * 6.0 + 2.0]   # 2h + 2
 
 
+def test_grad_sweeps_only_down_to_its_inputs():
+    # PyTorch 2.14: grad(z, y) needs nothing below y, so it works after y's own graph was freed, and grad
+    # with respect to u and w = u's input goes through u on to w: e^(3x) * 2 * 3 = 40.1711, 806.8576.
+    x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    y = x.exp()
+    torch.autograd.grad(y.sum(), x)                             # frees exp's saved values
+    (gy,) = torch.autograd.grad((y * y).sum(), y)              # d/dy y^2 = 2y
+    assert [round(v, 4) for v in gy.tolist()] == [5.4366, 14.7781]
+    w = x * 3
+    u = w.exp()
+    gu, gw = torch.autograd.grad((u * 2).sum(), [u, w])
+    assert gu.tolist() == [2.0, 2.0] and [round(v, 4) for v in gw.tolist()] == [40.1711, 806.8576]
+    with pytest.raises(RuntimeError, match="^Trying to backward through the graph a second time"):
+        torch.autograd.grad(y.sum(), x)                         # below y it is freed
+
+
 def test_an_unused_input_raises_unless_allowed():
     a, unused = torch.ones(2, requires_grad=True), torch.ones(3, requires_grad=True)
     y = (a * 2).sum()

@@ -142,9 +142,11 @@ def topological_order(root: Node, only_grad: bool = True) -> list:
     return [found[s] for s in sorted(found)]
 
 
-def run_backward(root: Node, seed, keep_grads: bool = True) -> list:
-    """The reverse sweep: reset intermediate grads, seed the root, run each local backward; returns the order."""
-    order = topological_order(root)
+def run_backward(root: Node, seed, keep_grads: bool = True, order: list | None = None, ends=frozenset()) -> list:
+    """The reverse sweep: reset intermediate grads, seed the root, run each local backward; returns the order.
+    A caller may sweep a part of the graph only: `order`, in topological order, and `ends`, the serials of
+    nodes in it that pass nothing on (torch.autograd.grad: the paths down to its inputs, stopping there)."""
+    order = topological_order(root) if order is None else order
     for node in order:
         if node.parents:
             node._grad = None
@@ -157,7 +159,7 @@ def run_backward(root: Node, seed, keep_grads: bool = True) -> list:
         if node.hooks and node.parents and node._grad is not None:
             node._grad = _hooked(node, node._grad)
         g = node._grad
-        if g is None or node.backward_fn is None:
+        if g is None or node.backward_fn is None or (ends and node.serial in ends):
             continue
         fn = node.backward_fn
         grads = [g * d for d in fn] if type(fn) is tuple else fn(g) if node.saved is None else fn(*node.saved, g)
