@@ -100,18 +100,22 @@ class _Retained:
         self._refs = {}
 
     def add(self, t) -> None:
-        self._refs[t.serial] = weakref.ref(t, lambda _, serial=t.serial: self._refs.pop(serial, None))
+        """Retain `t` from now on; its .grad starts from None, as the user saw it (not from what a pass kept)."""
+        if t not in self:
+            t._grad = None if t.parents else t._grad
+            self._refs[t.serial] = weakref.ref(t, lambda _, serial=t.serial: self._refs.pop(serial, None))
 
     def __contains__(self, t) -> bool:
         ref = self._refs.get(t.serial)
         return ref is not None and ref() is t
 
-    def sweep(self, root, seed) -> list:
-        """run_backward from root; a retained non-leaf adds to the .grad it had (as a leaf does), the others
-        keep theirs only while some non-leaf is retained. Returns the order."""
+    def sweep(self, root, seed, part=None, ends=frozenset()) -> list:
+        """run_backward from root (over `part` only, stopping at `ends`, when given); a retained non-leaf adds
+        to the .grad it had (as a leaf does), the others keep theirs only while some non-leaf is retained.
+        Returns the order."""
         alive = (ref() for ref in list(self._refs.values()))
         kept = [(t, t._grad) for t in alive if t is not None and t.parents and t._grad is not None]
-        order = run_backward(root, seed, bool(self._refs))
+        order = run_backward(root, seed, bool(self._refs), part, ends)
         swept = {node.serial for node in order} if kept else ()
         for t, old in kept:
             if t.serial in swept:
@@ -156,8 +160,8 @@ def backward_all(pairs, retain_graph, create_graph: bool, inputs) -> None:
         for x in inputs:
             if x.parents:
                 retained.add(x)
-    with only_into(root, inputs):
-        order = retained.sweep(root, seed)
+    with only_into(root, inputs) as (part, ends):
+        order = retained.sweep(root, seed, part, ends)
     if not retain_graph:
         release([order])
 

@@ -1,6 +1,7 @@
-"""backward(inputs=...): a pass that accumulates gradients only into the given tensors, as PyTorch's does.
-The pass runs as usual; the .grad of every other leaf it reaches is put aside before it and put back after,
-so those leaves end as they were. A non-leaf input keeps its gradient (PyTorch calls retain_grad() on it)."""
+"""backward(inputs=...) and autograd.grad: passes that reach only the given tensors, as PyTorch's do. Such a
+pass sweeps the paths from the root down to the inputs and stops at them (`toward`): no backward and no hook
+runs beyond what the inputs need. Every node outside those paths is left as it was (its .grad is put aside
+before the pass and put back after). A non-leaf input keeps its gradient (PyTorch calls retain_grad() on it)."""
 import contextlib
 
 from ..autograd import topological_order
@@ -19,18 +20,32 @@ def checked_inputs(inputs) -> list:
     return inputs
 
 
+def toward(root, inputs) -> tuple:
+    """The part of root's graph such a pass sweeps: the nodes on a path from one of `inputs` up to root, in
+    topological order, and the serials of the inputs below which no other input lies (there it stops)."""
+    reach, order, ends = {x.serial for x in inputs}, [], set()
+    for node in topological_order(root):
+        above = any(p.serial in reach for p in node.parents)
+        if node.serial in reach or above:
+            reach.add(node.serial)
+            order.append(node)
+            if not above:
+                ends.add(node.serial)
+    return order, ends
+
+
 @contextlib.contextmanager
 def only_into(root, inputs):
-    """Inside this block a backward pass from `root` adds to the .grad of `inputs` only (all leaves if None)."""
+    """Inside this block a backward pass from `root` reaches `inputs` only (everything if None): yields the
+    (order, ends) to sweep, or (None, frozenset()) for the whole graph; the nodes outside keep their .grad."""
     if inputs is None:
-        yield
+        yield None, frozenset()
         return
-    wanted = {id(x) for x in inputs}
-    apart = [(n, n._grad) for n in topological_order(root) if not n.parents and id(n) not in wanted]
-    for node, _ in apart:
-        node._grad = None
+    order, ends = toward(root, inputs)
+    swept = {node.serial for node in order}
+    apart = [(n, n._grad) for n in topological_order(root) if n.serial not in swept]
     try:
-        yield
+        yield order, ends
     finally:
         for node, grad in apart:
             node._grad = grad

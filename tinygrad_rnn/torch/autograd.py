@@ -2,9 +2,10 @@
 wrapper, and the grad-mode switches, over the engine's one reverse sweep."""
 import numpy as np
 
-from ..autograd import run_backward, topological_order
+from ..autograd import run_backward
 from ..gradcheck import grads_kept
 from . import _autograd
+from ._backward_inputs import toward
 from ._grad_mode import enable_grad, no_grad, set_grad_enabled
 from ._math import leaf_like
 from ._tensor import Tensor
@@ -58,21 +59,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
         _autograd.release(orders)
     return tuple(leaf_like(x, np.zeros_like(x._data)) if g is None and materialize_grads else
                  None if g is None else leaf_like(x, g) for x, g in zip(inputs, found))
-
-
-def toward(root, inputs) -> tuple:
-    """What grad() sweeps, as PyTorch runs no backward and no hook beyond what the inputs need: the nodes of
-    root's graph on a path from one of `inputs` up to root, in topological order, and the serials of the
-    inputs below which no other input lies (there the sweep stops)."""
-    reach, order, ends = {x.serial for x in inputs}, [], set()
-    for node in topological_order(root):
-        above = any(p.serial in reach for p in node.parents)
-        if node.serial in reach or above:
-            reach.add(node.serial)
-            order.append(node)
-            if not above:
-                ends.add(node.serial)
-    return order, ends
 
 
 __all__ = ["Variable", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled"]
