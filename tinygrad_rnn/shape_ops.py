@@ -123,6 +123,11 @@ def getitem(x, index):
         out = x._data[index]
     except IndexError as err:
         raise IndexError(f"Tensor index {index!r} is invalid for shape {x._data.shape}: {err}") from None
+    if basic and type(index) is tuple:
+        # fast path for a tuple of ints and slices, such as a gate block (..., k*H:(k+1)*H) that every step shares:
+        # the index is itself the saved tuple, so the node adds no tuple for Python's collector to walk (a slice
+        # is a tracked object, and so is every tuple holding one); the plain code is the general case below
+        return x._child(np.asarray(out), (x,), _tuple_index_backward, "index", index)
     parts = index if isinstance(index, tuple) else (index,)
     repeats = not basic and any(isinstance(p, np.ndarray) and p.dtype.kind != "b" for p in parts)
     return x._child(np.asarray(out), (x,), _index_backward, "index", (index, repeats))
@@ -131,6 +136,11 @@ def getitem(x, index):
 def _index_backward(index, repeats: bool, g) -> tuple:
     """x[index]'s local backward: g scattered back to `index` (kept in `saved`, not a closure: see Node)."""
     return (IndexedGrad(index, g, repeats),)
+
+
+def _tuple_index_backward(*index_and_g) -> tuple:
+    """_index_backward for a basic tuple index saved as itself: the items of the index, then g."""
+    return (IndexedGrad(index_and_g[:-1], index_and_g[-1], False),)
 
 
 def astype(x, dtype):
