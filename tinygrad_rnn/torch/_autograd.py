@@ -2,8 +2,7 @@
 names them (MulBackward0, with next_functions), the register of non-leaves that called retain_grad(),
 backward() with PyTorch's checks and its freeing of saved values (so a second backward() through the
 same graph fails as it does there, the classic sign of a hidden state that was not detached), and the
-rules for assigning .data, .grad and requires_grad and for writing in place.
-"""
+rules for assigning .data, .grad and requires_grad and for writing in place."""
 import re
 import weakref
 
@@ -18,8 +17,9 @@ from ._grad_names import backward_name
 # Ops whose result is a view of their input (it shares the memory).
 _VIEWS = {"index", "select", "slice", "reshape", "transpose", "t", "permute", "squeeze", "unsqueeze", "expand",
           "split", "unbind", "squeeze_", "unsqueeze_", "transpose_", "t_"}
-# Ops whose backward needs no saved values: PyTorch frees nothing there, so a second backward() passes.
-_KEEP_NOTHING = _VIEWS | {"add", "sub", "neg", "sum", "mean", "concat", "stack", "astype", "clone", "repeat", "flip"}
+# Ops whose backward needs no saved values (a module's backward hooks too): PyTorch frees nothing there.
+_KEEP_NOTHING = _VIEWS | {"add", "sub", "neg", "sum", "mean", "concat", "stack", "astype", "clone", "repeat", "flip",
+                          "backward_hook_function"}
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
           "have already been freed). Saved intermediate values of the graph are freed when you call "
           ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph "

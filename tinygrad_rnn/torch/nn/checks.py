@@ -154,11 +154,10 @@ def check_one_hot(indices: np.ndarray, num_classes: int) -> int:
     return n
 
 
-def check_forward_hook(kind: str, hook) -> None:
-    """A module hook is a callable."""
+def check_module_hook(register: str, hook) -> None:
+    """A module hook (given to the function named `register`) is a callable."""
     if not callable(hook):
-        name = "register_forward_pre_hook" if kind == "_forward_pre_hooks" else "register_forward_hook"
-        raise TypeError(f"{name}(hook) expects a callable, got {type(hook).__name__}")
+        raise TypeError(f"{register}(hook) expects a callable, got {type(hook).__name__}")
 
 
 def check_pre_hook_result(result) -> tuple:
@@ -166,3 +165,19 @@ def check_pre_hook_result(result) -> tuple:
     if not (isinstance(result, tuple) and len(result) == 2):
         raise RuntimeError(f"forward pre-hook must return None or a tuple of (new_args, new_kwargs), but got {result}.")
     return result
+
+
+def check_hook_grad_count(result, expected: int, kind: str) -> None:
+    """What a module's full backward hook ("hook") or pre-hook ("pre hook") returned instead of grad_input or
+    grad_output: as many entries (PyTorch's message; len() of a result that has none raises Python's TypeError)."""
+    if len(result) != expected:
+        grads = "grad_input" if kind == "hook" else "grad_output"
+        raise RuntimeError(f"Backward {kind} returned an invalid number of {grads}, got {len(result)}, but expected "
+                           f"{expected}")
+
+
+def check_no_input_grad_result(result) -> None:
+    """A full backward hook of a call whose inputs need no gradient has no grad_input to replace."""
+    if result is not None and not (isinstance(result, tuple) and all(g is None for g in result)):
+        raise RuntimeError("Backward hook for Modules where no input requires gradient should always return None or "
+                           "None for all gradients.")

@@ -2,7 +2,8 @@
 additions: only Module attributes are children (a plain list of modules is not registered, as in
 PyTorch), parameters() is a generator, buffers, named_modules, apply, PyTorch's errors for wrong
 assignments and registrations, and (module_state.py) state_dict, load_state_dict and to(); and
-torch.nn.Parameter.
+torch.nn.Parameter. As torch.nn.modules.module, it also has the global hooks of every module
+(register_module_forward_hook, register_module_full_backward_hook, ...; module_hooks.py).
 
 The core layers make core Parameters; assigning one to a dialect Module re-classes it into the dialect's
 Parameter (the same object, so a layer's cells keep computing with it), and its .data is then a Tensor.
@@ -17,7 +18,8 @@ from .. import _dtype
 from .._math import as_operand
 from .._tensor import Tensor
 from .checks import check_assignment, check_mode, check_registration
-from .module_hooks import HookMethods
+from .backward_hooks import register_module_full_backward_hook, register_module_full_backward_pre_hook  # noqa: F401
+from .module_hooks import HookMethods, register_module_forward_hook, register_module_forward_pre_hook  # noqa: F401
 from .module_state import StateMethods
 
 

@@ -1,7 +1,9 @@
 """torch.nn's activation and loss modules, thin Modules over torch.nn.functional with PyTorch's
 constructors, attributes and reprs (a loss's class weights are a buffer, as in PyTorch); the containers
-are in container.py, the smooth activations in activations.py."""
+are in container.py, the smooth activations in activations.py. As torch.nn.modules, it has `module`
+(torch.nn.modules.module: Module and the global hooks)."""
 from . import functional as F
+from . import module  # noqa: F401  (torch.nn.modules.module)
 from .loss_checks import legacy_reduction
 from .module import Module
 
