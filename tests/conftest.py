@@ -24,3 +24,13 @@ if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
 def out(tmp_path_factory):
     """A fresh folder for the pictures the demos of one test module write (their names carry the demo's)."""
     return tmp_path_factory.mktemp("out")
+
+
+@pytest.fixture
+def torch_float64():
+    """The dialect's default dtype float64 for one test (the PyTorch scripts behind the expected numbers ran in
+    float64); float32 again afterwards."""
+    import tinygrad_rnn.torch as torch
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(torch.float32)

@@ -148,3 +148,19 @@ def load_demo(name: str):
 def run_quick(demo, out: Path):
     """A demo's main() with its --quick settings, writing its pictures into `out`; returns its result."""
     return demo.main(["--quick", "--out", str(out)])
+
+
+def rounded6(t):
+    """A tensor's values rounded to 6 places, flat (as the PyTorch scripts behind the expected numbers printed
+    them); None stays None."""
+    return None if t is None else [round(float(v), 6) for v in np.asarray(t._data).reshape(-1)]
+
+
+def set_sine_params(m):
+    """Give every parameter of a dialect module deterministic values, sin(0.37 i + k) / 2 for its i-th entry
+    (k counts the parameters), as the PyTorch scripts behind the expected numbers set them; returns m."""
+    import tinygrad_rnn.torch as torch
+    with torch.no_grad():
+        for k, (_, p) in enumerate(m.named_parameters()):
+            p.copy_(torch.sin(torch.arange(p.numel(), dtype=torch.float64) * 0.37 + k).reshape(p.shape) * 0.5)
+    return m

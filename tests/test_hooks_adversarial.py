@@ -11,28 +11,11 @@ import pytest
 
 import tinygrad_rnn as tr
 import tinygrad_rnn.torch as torch
+from helpers import rounded6 as r, set_sine_params as set_params
 from tinygrad_rnn import nn as core_nn
 
 nn = torch.nn
-
-
-@pytest.fixture(autouse=True)
-def float64():
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(torch.float32)
-
-
-def r(t):
-    """A tensor's values, rounded to 6 places, flat (as the PyTorch script printed them)."""
-    return [round(float(v), 6) for v in np.asarray(t._data).reshape(-1)]
-
-
-def set_params(m):
-    """Deterministic parameters, written the same way in the PyTorch script."""
-    with torch.no_grad():
-        for k, (_, p) in enumerate(m.named_parameters()):
-            p.copy_(torch.sin(torch.arange(p.numel(), dtype=torch.float64) * 0.37 + k).reshape(p.shape) * 0.5)
+pytestmark = pytest.mark.usefixtures("torch_float64")
 
 
 # ---------------------------------------------------------------- leaves used many times, views

@@ -4,37 +4,18 @@ a training step, retain_graph, a module called twice, and PyTorch's errors. Ever
 2.14's, printed from the same program and written out (torch is not needed)."""
 import warnings
 
-import numpy as np
 import pytest
 
 import tinygrad_rnn.torch as torch
+from helpers import rounded6 as r, set_sine_params as set_params
 
 nn = torch.nn
 M = torch.nn.modules.module
-
-
-@pytest.fixture(autouse=True)
-def float64():
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(torch.float32)
-
-
-def r(t):
-    """A tensor's values, rounded to 6 places, flat (as the PyTorch script printed them); None stays None."""
-    return None if t is None else [round(float(v), 6) for v in np.asarray(t._data).reshape(-1)]
+pytestmark = pytest.mark.usefixtures("torch_float64")
 
 
 def rs(ts):
     return [r(t) for t in ts]
-
-
-def set_params(m):
-    """Deterministic parameters, written the same way in the PyTorch script."""
-    with torch.no_grad():
-        for k, (_, p) in enumerate(m.named_parameters()):
-            p.copy_(torch.sin(torch.arange(p.numel(), dtype=torch.float64) * 0.37 + k).reshape(p.shape) * 0.5)
-    return m
 
 
 def linear():

@@ -9,13 +9,7 @@ import tinygrad_rnn.torch.nn as nn
 import tinygrad_rnn.torch.nn.functional as F
 
 REFUSED = r"an in-place write into a tensor of a recorded graph is recorded only before any op has used the tensor"
-
-
-@pytest.fixture(autouse=True)
-def float64():
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(torch.float32)
+pytestmark = pytest.mark.usefixtures("torch_float64")
 
 
 def test_relu_inplace_after_a_linear_trains_as_pytorchs():
