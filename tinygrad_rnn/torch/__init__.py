@@ -24,6 +24,10 @@ from ._tensor import Size, Tensor
 globals().update({name: fn for name, fn in FUNCTIONS.items() if name not in globals()})
 
 from . import autograd, nn, optim, testing, utils  # noqa: E402  (they build on the names above)
+from . import amp, distributions, jit  # noqa: E402
+from ._compile import compile  # noqa: E402
+from .amp.autocast_mode import autocast, is_autocast_enabled  # noqa: E402
+from .amp.devices import cpu  # noqa: E402
 from ._serialization import load, save  # noqa: E402
 from . import serialization  # noqa: E402
 
