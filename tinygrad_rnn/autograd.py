@@ -17,7 +17,7 @@ import itertools
 import operator
 import threading
 
-from .checks import check_backward_call, check_hook, check_hook_result
+from .checks import check_backward_call, check_hook, check_hook_result, check_rewired
 from .hooks import RemovableHandle
 from .modes import _local
 
@@ -131,11 +131,15 @@ def topological_order(root: Node, only_grad: bool = True) -> list:
     nodes that already exist, so the order in which nodes were made (their `serial`) is topological.
     The search for what `root` depends on uses an explicit stack, not recursion, so a 10^6-node chain
     (a long unrolled sequence) is fine. With `only_grad`, nodes that need no gradient are skipped
-    (backward); without it, every recorded node is listed (drawing).
+    (backward); without it, every recorded node is listed (drawing). A parent newer than its child can only
+    be a tensor the PyTorch dialect rebound after that child used it (an in-place write): that graph is refused.
     """
     found, todo = {root.serial: root}, [root]
     while todo:
-        for p in todo.pop().parents:
+        node = todo.pop()
+        for p in node.parents:
+            if p.serial > node.serial:
+                check_rewired(node, p)
             if p.serial not in found and (p.requires_grad or not only_grad):
                 found[p.serial] = p
                 todo.append(p)
@@ -180,11 +184,7 @@ def _add(node: Node, g, owned: set, waiting: dict) -> None:
     turn, and so does every contribution to a leaf: its `.grad` accumulates across passes, so this pass's
     sum is made first (for its hooks, even one registered during the pass) and added to it once."""
     if isinstance(g, Deferred) or not node.parents:
-        parts = waiting.get(node.serial)
-        if parts is None:
-            waiting[node.serial] = [g]
-        else:
-            parts.append(g)
+        waiting.setdefault(node.serial, []).append(g)
     elif node._grad is None:
         node._grad = g
     elif node.serial in owned:

@@ -33,6 +33,15 @@ def check_backward_call(root, keep_grads) -> None:
             "inputs it was computed from has requires_grad=True, or it was made under no_grad()")
 
 
+def check_rewired(node, parent) -> None:
+    """A node's parent was made before it, unless the parent was rebound later (an in-place write in the PyTorch
+    dialect made the tensor a newer node): then the node's gradient would reach the write, not what it used."""
+    raise RuntimeError(
+        f"one of the variables needed for gradient computation has been modified by an inplace operation: the "
+        f"input of a {node.op!r} node was written in place (as {parent.op!r}) after that op used it; write it "
+        "out of place (x = x + y, or torch.stack/torch.cat of the pieces), or before its first use")
+
+
 def check_scope_name(name) -> None:
     """A scope's name is a str."""
     if not isinstance(name, str):

@@ -18,7 +18,8 @@ from .inplace_checks import check_inplace
 from ._grad_mode import no_grad
 from ._math import as_operand, result_dtype
 from ._random import numpy_rng
-from ._rebind import recorded
+from ._rebind import rebind, recorded, slice_write_probe
+from ._writes import slice_written
 from ._shape import _index
 from .checks import (alpha_and_other, check_expand, check_float_op, check_floating, check_inplace_shape, check_mask,
                      clamp_bounds, index_error)
@@ -52,14 +53,20 @@ class InPlaceMethods:
         return self
 
     def __setitem__(self, index, value) -> None:
-        check_inplace(self, "__setitem__", value)
-        index, value = _index(index), as_operand(value)
+        """t[index] = value; recorded (PyTorch's CopySlices, _writes.py) where _rebind.slice_write_probe allows:
+        t a non-leaf no op has used, or a constant written with a value that requires grad (outputs[t] = out)."""
+        index, probe = _index(index), slice_write_probe(self, value)
+        if probe is None:
+            check_inplace(self, "__setitem__", value)
         try:
-            self._data[index] = value
+            if probe is None:
+                self._data[index] = as_operand(value)
+            else:
+                rebind(self, slice_written(self, index, value), probe)
         except IndexError as err:
             raise index_error(err, self._data.shape, index) from None
         except ValueError:
-            check_expand(np.shape(value), self._data[index].shape)
+            check_expand(np.shape(as_operand(value)), self._data[index].shape)
             raise
 
     @recorded("add")

@@ -15,6 +15,7 @@ import inspect
 from ..autograd import Node, _serials, last_recorded
 from ..modes import _local
 from ._autograd import _VIEWS, retained
+from ._writes import COPY_SLICES
 from .inplace_checks import check_result_type
 from .checks import check_inplace_shape
 
@@ -31,6 +32,19 @@ def newest(t, operands: tuple = (), view_ok: bool = False):
     if not (t.parents or (not t.requires_grad and any(getattr(o, "requires_grad", False) for o in operands))):
         return None
     return next(_serials) if last_recorded[0] <= t.serial else None
+
+
+def slice_write_probe(t, value):
+    """When `t[index] = value` can be recorded: where `newest` allows, and also for t a constant written with a
+    value that requires grad, or the result of such a write (not a view): the idiom `outputs = torch.zeros(...)`
+    before a loop that writes `outputs[t] = out` at every step while other ops are recorded. An op that used t
+    before such a write would then have the write as its parent, newer than itself: the engine's backward
+    refuses that graph (a clear error) rather than send that op's gradient into the write."""
+    probe = newest(t, (value,))
+    if probe is not None or not _local.mode.grad_enabled or t.op in _VIEWS:
+        return probe
+    constant = not t.parents and not t.requires_grad and getattr(value, "requires_grad", False)
+    return next(_serials) if constant or t.op == COPY_SLICES else None
 
 
 def rebind(t, out, probe: int, reshaped: bool = False):

@@ -8,6 +8,8 @@ from .. import tensor as core
 from ..broadcast import expand_reduced
 from ..join import where as core_where
 from ._autograd import named
+from ._rebind import recorded
+from ._writes import scattered
 from .inplace_checks import check_inplace
 from ._math import as_operand, leaf_like, lifted
 from .checks import (broadcast_shape, check_condition, check_dim, check_float_op, check_tensor, numpy_names,
@@ -73,20 +75,20 @@ class SelectMethods:
         shape = broadcast_shape(mask._data.shape, self._data.shape)        # PyTorch names the mask first
         return named(self.expand(shape)[np.broadcast_to(mask._data, shape)], "masked_select")
 
+    @recorded("scatter")
     def scatter_(self, dim: int, index, src=None, value=None, reduce=None):
         """self[index[i][j]][j] = src[i][j] (for dim=0), and so on; src may be a number (or value=)."""
-        d = check_dim(dim, self._data.ndim, "scatter_")
-        check_float_op(reduce is None, "scatter_(reduce=...) is not supported here; use index_add_-style code")
-        source = src if src is not None else value
-        idx, values = np.asarray(as_operand(index)), as_operand(source)
-        values = values[tuple(slice(0, n) for n in idx.shape)] if values.ndim else values
-        check_inplace(self, "scatter_", source)
-        np.put_along_axis(self._data, idx, values, axis=d)
+        written = self.scatter(dim, index, src, value, reduce, fn="scatter_")
+        check_inplace(self, "scatter_", src if src is not None else value)
+        self._data[...] = written._data
         return self
 
-    def scatter(self, dim: int, index, src=None, value=None, reduce=None):
-        """A copy of self with scatter_ applied."""
-        return self.clone().detach().scatter_(dim, index, src, value, reduce)
+    def scatter(self, dim: int, index, src=None, value=None, reduce=None, *, fn: str = "scatter"):
+        """A copy of self with self[index[i][j]][j] = src[i][j] (for dim=0), and so on, recorded in the graph when
+        self or src requires grad; src may be a number (or value=)."""
+        d = check_dim(dim, self._data.ndim, fn)
+        check_float_op(reduce is None, f"{fn}(reduce=...) is not supported here; use index_add_-style code")
+        return scattered(self, d, np.asarray(as_operand(index)), src if src is not None else value)
 
     def roll(self, shifts, dims=None):
         """Shift the entries cyclically along `dims` (the flattened tensor when None)."""

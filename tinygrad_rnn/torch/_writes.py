@@ -1,0 +1,59 @@
+"""Writes into part of a tensor as ops of the graph, as PyTorch records them: `t[index] = v` (its grad_fn is
+CopySlices) and `t.scatter(dim, index, src)` (ScatterBackward0).
+
+The written tensor's gradient is the output's with the written places zeroed (what was there is gone), and
+the value's is the output's at those places, summed back to the value's shape. Neither needs a saved array,
+so a slice write may go into t's own array when nothing recorded reads it: t is a constant, or itself the
+result of such a write (`outputs = torch.zeros(T, B, V)`, then `outputs[t] = out` at every step, the idiom
+of many seq2seq programs, which would otherwise copy the whole buffer at every step).
+"""
+import numpy as np
+
+from ..autograd import Node
+from ..broadcast import unbroadcast
+from ._math import as_operand
+
+COPY_SLICES = "copy_slices"
+
+
+def slice_written(t, index, value):
+    """t with t[index] = value, a node whose parents are t and value (when value is a tensor). The array is
+    t's own when nothing recorded reads it (see the module's docstring), else a copy."""
+    in_place = not t.parents or t.op == COPY_SLICES
+    data = t._data if in_place else t._data.copy()
+    data[index] = as_operand(value)
+    if not isinstance(value, Node):
+        return t._child(data, (t,), _slice_backward, COPY_SLICES, (index, None, None))
+    return t._child(data, (t, value), _slice_backward, COPY_SLICES, (index, value._data.shape, value._data.dtype))
+
+
+def _slice_backward(index, shape, dtype, g) -> tuple:
+    """t[index] = value's local backward: g with the slice zeroed for t; g[index] summed back to value's shape
+    and cast to its dtype for value (when it is a tensor)."""
+    base = g.copy()
+    base[index] = 0
+    return (base,) if shape is None else (base, unbroadcast(np.asarray(g[index]), shape).astype(dtype, copy=False))
+
+
+def scattered(t, dim: int, index: np.ndarray, src):
+    """A copy of t with t[index[i][j]][j] = src[i][j] (for dim=0, and so on), src a tensor cut to index's
+    shape or a number: a node whose parents are t and src (when src is a tensor)."""
+    values = as_operand(src)
+    values = values[tuple(slice(0, n) for n in index.shape)] if values.ndim else values
+    data = t._data.copy()
+    np.put_along_axis(data, index, values, axis=dim)
+    if not isinstance(src, Node):
+        return t._child(data, (t,), _scatter_backward, "scatter", (dim, index, None))
+    return t._child(data, (t, src), _scatter_backward, "scatter", (dim, index, src._data))
+
+
+def _scatter_backward(dim: int, index: np.ndarray, src, g) -> tuple:
+    """scatter's local backward: g with the written places zeroed for t; g at those places for src, zero in
+    src's entries past index's shape (when src is a tensor)."""
+    base = g.copy()
+    np.put_along_axis(base, index, 0, axis=dim)
+    if src is None:
+        return (base,)
+    grad_src = np.zeros_like(src)
+    grad_src[tuple(slice(0, n) for n in index.shape)] = np.take_along_axis(g, index, axis=dim)
+    return base, grad_src
