@@ -69,3 +69,44 @@ def test_a_tensor_written_after_a_recorded_op_used_it_is_refused_at_backward():
     with pytest.raises(RuntimeError, match="^one of the variables needed for gradient computation has been "
                                            "modified by an inplace operation: the input of a 'mul' node"):
         (y + c.sum()).backward()
+
+
+def test_index_add_sends_gradients_to_self_and_source():
+    t, s = torch.zeros(3, requires_grad=True), torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = (t * 1).index_add(0, torch.tensor([0, 2, 0]), s, alpha=2)       # repeated indices add up
+    (y * torch.tensor([1.0, 10.0, 100.0])).sum().backward()
+    assert y.tolist() == [8.0, 0.0, 4.0] and type(y.grad_fn).__name__ == "IndexAddBackward0"
+    assert t.grad.tolist() == [1.0, 10.0, 100.0] and s.grad.tolist() == [2.0, 200.0, 2.0]
+    z = torch.zeros(3)
+    z.index_add_(0, torch.tensor([1]), torch.ones(1))                  # outside a graph: into the array
+    assert z.tolist() == [0.0, 1.0, 0.0] and z.is_leaf
+    with pytest.raises(RuntimeError, match=r"^index_add_\(\): Number of indices \(2\) should be equal to "
+                                           r"source.size\(dim\): \(3\), for dim: 0$"):
+        torch.zeros(3).index_add(0, torch.tensor([0, 1]), torch.ones(3))
+
+
+def test_out_arguments_write_into_the_tensor_given_and_return_it():
+    # torch 2.14: out takes the result's shape and keeps its own dtype; a join refuses floats into ints
+    o = torch.empty(3, dtype=torch.long)
+    assert torch.zeros(2, out=o) is o and o.tolist() == [0, 0] and o.dtype == torch.int64
+    o = torch.empty(0)
+    assert torch.arange(3, out=o) is o and o.tolist() == [0.0, 1.0, 2.0] and o.dtype == torch.float64
+    o = torch.empty(0, dtype=torch.float32)
+    assert torch.stack([torch.ones(2), torch.ones(2)], out=o) is o and tuple(o.shape) == (2, 2)
+    a = torch.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"^cat\(\): functions with out=\.\.\. arguments don't support "
+                                           "automatic differentiation, but one of the arguments requires grad.$"):
+        torch.cat([a, a], out=torch.empty(0))
+    with torch.no_grad():
+        assert torch.cat([a, a], out=o).tolist() == [1.0, 1.0, 1.0, 1.0]
+    with pytest.raises(TypeError, match=r"^torch.cat\(\): input types can't be cast to the desired output type "
+                                        "Long$"):
+        torch.cat([torch.ones(2), torch.ones(2)], out=torch.empty(0, dtype=torch.long))
+
+
+def test_the_legacy_constructor_without_arguments_is_empty_and_the_small_integer_casts():
+    empty = torch.Tensor()                 # torch 2.14: torch.Size([0]), and it joins anything along dim 0
+    assert tuple(empty.shape) == (0,) and empty.numel() == 0
+    assert tuple(torch.cat((empty, torch.ones(1, 1)), dim=0).shape) == (1, 1)
+    assert torch.ones(2).byte().dtype == torch.uint8 and torch.tensor([1.7, -2.2]).char().tolist() == [1, -2]
+    assert torch.tensor([300.5]).short().dtype == torch.int16

@@ -76,6 +76,18 @@ class ConvertMethods:
         """As bool."""
         return self.to(_dtype.bool)
 
+    def byte(self):
+        """As uint8 (the old masks' dtype)."""
+        return self.to(_dtype.uint8)
+
+    def char(self):
+        """As int8."""
+        return self.to(_dtype.int8)
+
+    def short(self):
+        """As int16."""
+        return self.to(_dtype.int16)
+
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind == "f"
 

@@ -7,6 +7,7 @@ from . import _dtype
 from ._autograd import checked_requires_grad
 from ._device import check_device
 from ._math import as_operand, cast, result_dtype
+from ._out import written_out
 from ._random import numpy_rng
 from ._tensor import Tensor, wrap
 from .checks import check_condition, check_float_op, numpy_names, shape_of
@@ -77,13 +78,15 @@ def _filled(size, value, dtype, fn: str, device, requires_grad) -> Tensor:
 
 
 def zeros(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> Tensor:
-    """A tensor of zeros (the default float dtype unless told)."""
-    return _filled(size, 0.0 if dtype is None else 0, dtype, "zeros", device, requires_grad)
+    """A tensor of zeros (the default float dtype unless told; out's with out=)."""
+    made = _filled(size, 0.0 if dtype is None else 0, dtype, "zeros", device, requires_grad)
+    return written_out(out, made, "zeros", dtype)
 
 
 def ones(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> Tensor:
-    """A tensor of ones (the default float dtype unless told)."""
-    return _filled(size, 1.0 if dtype is None else 1, dtype, "ones", device, requires_grad)
+    """A tensor of ones (the default float dtype unless told; out's with out=)."""
+    made = _filled(size, 1.0 if dtype is None else 1, dtype, "ones", device, requires_grad)
+    return written_out(out, made, "ones", dtype)
 
 
 empty = zeros
@@ -113,12 +116,14 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad: bool = 
 empty_like = zeros_like
 
 
-def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    """start, start + step, ... below end (int64 when all are integers, else the default float)."""
+def arange(start, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """start, start + step, ... below end (int64 when all are integers, else the default float; out's dtype
+    with out=)."""
     start, end = (0, start) if end is None else (start, end)
     check_float_op(step != 0, "arange(): step must be nonzero")
     d = dtype if dtype is not None else result_dtype(start, end, step)
-    return _made(np.arange(start, end, step, dtype=_dtype.as_dtype(d).dtype), None, device, requires_grad)
+    made = _made(np.arange(start, end, step, dtype=_dtype.as_dtype(d).dtype), None, device, requires_grad)
+    return written_out(out, made, "arange", dtype)
 
 
 def linspace(start, end, steps: int, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -215,8 +220,8 @@ def _joined(tensors, dim, fn, join_fn) -> Tensor:
 
 @numpy_names
 def cat(tensors, dim: int = 0, out=None) -> Tensor:
-    """Join along an existing dimension."""
-    return _joined(tensors, dim, "cat", join.concatenate_checked)
+    """Join along an existing dimension (into `out`, when given)."""
+    return written_out(out, _joined(tensors, dim, "cat", join.concatenate_checked), "cat", join=True)
 
 
 concat = concatenate = cat
@@ -224,8 +229,8 @@ concat = concatenate = cat
 
 @numpy_names
 def stack(tensors, dim: int = 0, out=None) -> Tensor:
-    """Join same-shape tensors along a new dimension."""
-    return _joined(tensors, dim, "stack", join.stack)
+    """Join same-shape tensors along a new dimension (into `out`, when given)."""
+    return written_out(out, _joined(tensors, dim, "stack", join.stack), "stack", join=True)
 
 
 def where(condition, input=None, other=None) -> Tensor:

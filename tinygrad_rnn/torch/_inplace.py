@@ -18,7 +18,7 @@ from .inplace_checks import check_inplace
 from ._grad_mode import no_grad
 from ._math import as_operand, result_dtype
 from ._random import numpy_rng
-from ._rebind import rebind, recorded, slice_write_probe
+from ._rebind import rebind, rebindable, recorded
 from ._writes import slice_written
 from ._shape import _index
 from .checks import (alpha_and_other, check_expand, check_float_op, check_floating, check_inplace_shape, check_mask,
@@ -53,9 +53,9 @@ class InPlaceMethods:
         return self
 
     def __setitem__(self, index, value) -> None:
-        """t[index] = value; recorded (PyTorch's CopySlices, _writes.py) where _rebind.slice_write_probe allows:
-        t a non-leaf no op has used, or a constant written with a value that requires grad (outputs[t] = out)."""
-        index, probe = _index(index), slice_write_probe(self, value)
+        """t[index] = value; recorded (PyTorch's CopySlices, _writes.py) where _rebind.rebindable allows: t a
+        non-leaf, or a constant written with a value that requires grad (outputs[t] = out), not a view."""
+        index, probe = _index(index), rebindable(self, (value,))
         if probe is None:
             check_inplace(self, "__setitem__", value)
         try:

@@ -1,13 +1,14 @@
-"""In-place ops on a tensor in a recorded graph, recorded as PyTorch records them where that is safe here.
+"""In-place ops on a tensor in a recorded graph, recorded as PyTorch records them.
 
-PyTorch lets `h.relu_()`, `F.relu(h, inplace=True)` or `h.mul_(2)` change a non-leaf `h` in place and
-records the write: `h` becomes the op's result, and the ops that read `h` before still see its old value
-(version counters check that none of them saved it). The engine has no version counters, and an op keeps
-its parents as objects, so a write into `h` could reach an op that already used `h`. The safe case is the
-common one: no node joined a graph after `h` (so no op has used it since it was made; what a module's
-forward does with its own intermediate, `nn.ReLU(inplace=True)` after a Linear). Then the op is run out of
-place, and `h` is *made* its result (`rebind`): `h`'s former node moves to a new object, which the op's new
-nodes take as their parent instead of `h`. Nothing is written into an array, so nothing recorded can change.
+PyTorch lets `h.relu_()`, `F.relu(h, inplace=True)`, `h.mul_(2)` or `outputs[t] = out` change a tensor of
+the graph in place and records the write: `h` becomes the op's result, and the ops that read `h` before still
+see its old value (version counters make backward raise where one of them saved it). Here the op is run out
+of place, and `h` is *made* its result (`rebind`): `h`'s former node moves to a new object, which the op's new
+nodes take as their parent instead of `h`. Nothing is written into an array that an op saved. An op that used
+`h` before the write still has the object `h` as its parent, now a node newer than itself: the engine's
+backward refuses such a graph (autograd.topological_order), with PyTorch's "modified by an inplace operation"
+(PyTorch raises it only where the op saved `h`). The functional `inplace=True` flags are stricter, as they
+can return their result out of place instead: they rebind only while no op has used `h` (`newest`).
 """
 import functools
 import inspect
@@ -15,36 +16,28 @@ import inspect
 from ..autograd import Node, _serials, last_recorded
 from ..modes import _local
 from ._autograd import _VIEWS, retained
-from ._writes import COPY_SLICES
 from .inplace_checks import check_result_type
 from .checks import check_inplace_shape
 
 _SLOTS = tuple(s for s in Node.__slots__ if s != "__weakref__")
 
 
-def newest(t, operands: tuple = (), view_ok: bool = False):
+def rebindable(t, operands: tuple = (), view_ok: bool = False):
     """When an in-place op on t can be recorded by rebinding: a probe serial (every node the op makes will
-    have a larger one), else None. That is under grad mode, for t a non-leaf (or a constant written with
-    an operand that requires grad) that is not a view (PyTorch's write would change its base too; a new shape,
-    `view_ok`, would not) and that no op has used: no node joined a graph after it."""
+    have a larger one), else None. That is under grad mode, for t a non-leaf, or a constant written with an
+    operand that requires grad, that is not a view (PyTorch's write would change its base too; a new shape,
+    `view_ok`, would not)."""
     if not _local.mode.grad_enabled or (t.op in _VIEWS and not view_ok):
         return None
     if not (t.parents or (not t.requires_grad and any(getattr(o, "requires_grad", False) for o in operands))):
         return None
-    return next(_serials) if last_recorded[0] <= t.serial else None
+    return next(_serials)
 
 
-def slice_write_probe(t, value):
-    """When `t[index] = value` can be recorded: where `newest` allows, and also for t a constant written with a
-    value that requires grad, or the result of such a write (not a view): the idiom `outputs = torch.zeros(...)`
-    before a loop that writes `outputs[t] = out` at every step while other ops are recorded. An op that used t
-    before such a write would then have the write as its parent, newer than itself: the engine's backward
-    refuses that graph (a clear error) rather than send that op's gradient into the write."""
-    probe = newest(t, (value,))
-    if probe is not None or not _local.mode.grad_enabled or t.op in _VIEWS:
-        return probe
-    constant = not t.parents and not t.requires_grad and getattr(value, "requires_grad", False)
-    return next(_serials) if constant or t.op == COPY_SLICES else None
+def newest(t):
+    """rebindable, and only while no op has used t: no node joined a graph after it."""
+    probe = rebindable(t)
+    return probe if probe is not None and last_recorded[0] <= t.serial else None
 
 
 def rebind(t, out, probe: int, reshaped: bool = False):
@@ -75,13 +68,13 @@ def rebind(t, out, probe: int, reshaped: bool = False):
 
 
 def recorded(twin: str, reshaped: bool = False):
-    """An in-place method that, where `newest` allows, runs its out-of-place `twin` (same arguments) and
+    """An in-place method that, where `rebindable` allows, runs its out-of-place `twin` (same arguments) and
     makes self that result; elsewhere the method itself (which writes, or raises for a graph's tensor).
     `reshaped`: a shape method (unsqueeze_, ...), whose result has another shape."""
     def decorate(method):
         @functools.wraps(method)
         def in_place(self, *args, **kwargs):
-            probe = newest(self, args + tuple(kwargs.values()), view_ok=reshaped)
+            probe = rebindable(self, args + tuple(kwargs.values()), view_ok=reshaped)
             if probe is None:
                 return method(self, *args, **kwargs)
             rebind(self, getattr(self, twin)(*args, **kwargs), probe, reshaped)

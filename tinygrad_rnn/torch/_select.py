@@ -9,12 +9,13 @@ from ..broadcast import expand_reduced
 from ..join import where as core_where
 from ._autograd import named
 from ._rebind import recorded
-from ._writes import scattered
+from ._writes import index_added, scattered
 from .inplace_checks import check_inplace
 from ._math import as_operand, leaf_like, lifted
 from .checks import (broadcast_shape, check_condition, check_dim, check_float_op, check_tensor, numpy_names,
                      reduce_dims)
 from .product_checks import check_product
+from .write_checks import check_index_vector
 
 
 def _prod_backward(axes: tuple, keepdim: bool, a, out, g):
@@ -89,6 +90,20 @@ class SelectMethods:
         d = check_dim(dim, self._data.ndim, fn)
         check_float_op(reduce is None, f"{fn}(reduce=...) is not supported here; use index_add_-style code")
         return scattered(self, d, np.asarray(as_operand(index)), src if src is not None else value)
+
+    def index_add(self, dim: int, index, source, *, alpha=1):
+        """A copy of self with alpha * source's slices along dim added at `index` (repeats add up)."""
+        d = check_dim(dim, self._data.ndim, "index_add")
+        return index_added(self, d, check_index_vector(index, source, d, "index_add"), lifted(source, self.dtype, self),
+                           alpha)
+
+    @recorded("index_add")
+    def index_add_(self, dim: int, index, source, *, alpha=1):
+        """self[..., index[i], ...] += alpha * source[..., i, ...] along dim (repeats add up)."""
+        added = self.index_add(dim, index, source, alpha=alpha)
+        check_inplace(self, "index_add_", source)
+        self._data[...] = added._data
+        return self
 
     def roll(self, shifts, dims=None):
         """Shift the entries cyclically along `dims` (the flattened tensor when None)."""

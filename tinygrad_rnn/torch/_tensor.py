@@ -71,11 +71,12 @@ class Tensor(InPlaceMethods, SelectMethods, ReduceMethods, ShapeMethods, Convert
     __slots__ = ()
 
     def __init__(self, *data):
-        """`torch.Tensor(data)` copies data as the default float dtype; `torch.Tensor(2, 3)` is zeros."""
+        """`torch.Tensor(data)` copies data as the default float dtype; `torch.Tensor(2, 3)` is zeros, and
+        `torch.Tensor()` empty, of shape (0,)."""
         if len(data) == 1 and not isinstance(data[0], (int, np.integer)):
             array = np.array(as_operand(data[0]), dtype=_dtype.get_default_dtype().dtype)
         else:
-            array = np.zeros(legacy_shape(data), dtype=_dtype.get_default_dtype().dtype)
+            array = np.zeros(legacy_shape(data) if data else (0,), dtype=_dtype.get_default_dtype().dtype)
         self._init_leaf(array, False, None)
 
     # ---------------------------------------------------------------- .data, .grad and flags

@@ -57,3 +57,16 @@ def _scatter_backward(dim: int, index: np.ndarray, src, g) -> tuple:
     grad_src = np.zeros_like(src)
     grad_src[tuple(slice(0, n) for n in index.shape)] = np.take_along_axis(g, index, axis=dim)
     return base, grad_src
+
+
+def index_added(t, dim: int, index: np.ndarray, source, alpha):
+    """A copy of t with alpha * source[..., i, ...] added to t[..., index[i], ...] along dim (repeated indices
+    add up): a node whose parents are t and source."""
+    data = t._data.copy()
+    np.add.at(np.moveaxis(data, dim, 0), index, np.moveaxis(alpha * source._data, dim, 0).astype(data.dtype))
+    return t._child(data, (t, source), _index_add_backward, "index_add", (dim, index, alpha))
+
+
+def _index_add_backward(dim: int, index: np.ndarray, alpha, g) -> tuple:
+    """index_add's local backward: g itself for t; alpha times g's entries at index along dim for source."""
+    return g, alpha * np.take(g, index, axis=dim)

@@ -21,8 +21,7 @@ def check_result_type(t, result) -> None:
 
 def check_inplace(t, fn: str, value=None, result=None) -> None:
     """An in-place write: its result type fits t's dtype, t's memory is its own, and no recorded graph is
-    changed (PyTorch's rule for leaves; for a non-leaf here, the write is recorded only where _rebind.py can:
-    when no op has used it yet)."""
+    changed (PyTorch's rule for leaves; a write into a non-leaf that _rebind.py does not record is refused)."""
     if result is not None:
         check_result_type(t, result)
     if not t._data.flags.writeable:
@@ -34,6 +33,7 @@ def check_inplace(t, fn: str, value=None, result=None) -> None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     if t.requires_grad and _view_of_leaf(t):
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
-    raise RuntimeError(f"{fn}: an in-place write into a tensor of a recorded graph is recorded only before any op "
-                       "has used the tensor, or for a view (tinygrad_rnn has no version counters); write it out "
-                       "of place, e.g. x = x + y, or collect the pieces and use torch.stack / torch.cat")
+    what = ("a view of a tensor of a recorded graph (PyTorch's write would change its base too)" if t.op in _VIEWS
+            else f"a tensor of a recorded graph ({fn} is not recorded here)")
+    raise RuntimeError(f"{fn}: an in-place write into {what} is refused, as tinygrad_rnn has no version counters; "
+                       "write it out of place, e.g. x = x + y, or collect the pieces and use torch.stack / torch.cat")
