@@ -47,7 +47,8 @@ def where(cond, a, b) -> Tensor:
     try:
         out = np.where(cond, a._data, b._data)
     except ValueError:
-        raise ValueError(f"where: cannot broadcast cond {cond.shape}, a {a._data.shape} and b {b._data.shape}") from None
+        raise ValueError(f"where: cannot broadcast cond {cond.shape}, a {a._data.shape} and b {b._data.shape}") \
+            from None
     sa, sb, zero = a._data.shape, b._data.shape, np.zeros((), dtype=out.dtype)
     return a._child(out, (a, b), lambda g: (unbroadcast(np.where(cond, g, zero), sa),
                                             unbroadcast(np.where(cond, zero, g), sb)), "where")

@@ -134,7 +134,8 @@ class Value(Node):
     def __repr__(self) -> str:
         label = f", name={self.name!r}" if self.name else ""
         op = f", op={self.op!r}" if self.op else ""
-        return f"Value(data={self._data:.6g}, grad={self._grad if self._grad is None else f'{self._grad:.6g}'}{op}{label})"
+        grad = "None" if self._grad is None else f"{self._grad:.6g}"
+        return f"Value(data={self._data:.6g}, grad={grad}{op}{label})"
 
 
 def _power(a: float, k) -> float:
