@@ -18,6 +18,14 @@ def _legacy_type(x) -> bool:
     return isinstance(x, type) and isinstance(getattr(x, "dtype", None), _dtype.dtype)
 
 
+def _as(d):
+    """The method `t.<name>()` of PyTorch: t cast to dtype d."""
+    def cast(self):
+        return self.to(d)
+    cast.__doc__ = f"As {d.name}."
+    return cast
+
+
 class ConvertMethods:
     """Conversions of torch.Tensor."""
 
@@ -52,41 +60,11 @@ class ConvertMethods:
         """This tensor in other's dtype."""
         return self.to(other.dtype)
 
-    def float(self):
-        """As float32."""
-        return self.to(_dtype.float32)
-
-    def double(self):
-        """As float64."""
-        return self.to(_dtype.float64)
-
-    def half(self):
-        """As float16."""
-        return self.to(_dtype.float16)
-
-    def long(self):
-        """As int64."""
-        return self.to(_dtype.int64)
-
-    def int(self):
-        """As int32."""
-        return self.to(_dtype.int32)
-
-    def bool(self):
-        """As bool."""
-        return self.to(_dtype.bool)
-
-    def byte(self):
-        """As uint8 (the old masks' dtype)."""
-        return self.to(_dtype.uint8)
-
-    def char(self):
-        """As int8."""
-        return self.to(_dtype.int8)
-
-    def short(self):
-        """As int16."""
-        return self.to(_dtype.int16)
+    # t.float(), t.long(), ...: the casts PyTorch names after their C types
+    float, double, half = _as(_dtype.float32), _as(_dtype.float64), _as(_dtype.float16)
+    long, int, short, char, byte = _as(_dtype.int64), _as(_dtype.int32), _as(_dtype.int16), _as(_dtype.int8), \
+        _as(_dtype.uint8)
+    bool = _as(_dtype.bool)
 
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind == "f"
