@@ -54,6 +54,8 @@ class ConvertMethods:
             return _dtype.legacy_name(self.dtype)
         if _legacy_type(dtype):
             dtype = dtype.dtype
+        elif isinstance(dtype, type) and isinstance(self, dtype):       # t.type(torch.Tensor): the default dtype
+            dtype = _dtype.get_default_dtype()
         return self.to(_dtype.as_dtype(dtype, "Tensor.type(dtype)"))
 
     def type_as(self, other):

@@ -14,7 +14,8 @@ _METHODS = ("exp log tanh sigmoid relu abs sqrt rsqrt square neg clamp clip sign
             "sin cos reciprocal trunc remainder floor_divide logical_xor bitwise_and bitwise_or bitwise_xor "
             "bitwise_not clamp_min clamp_max swapaxes swapdims prod amin outer ger masked_select scatter roll tril "
             "triu diag lerp ravel erf log10 log2 expm1 sinh cosh asin acos atan arcsin arccos arctan atan2 arctan2 "
-            "cumprod median unique tile repeat_interleave").split()
+            "cumprod median unique tile repeat_interleave multiply subtract divide true_divide negative greater "
+            "greater_equal less less_equal not_equal absolute").split()
 
 
 def _function(name: str):

@@ -2,12 +2,14 @@
 activations, normalizations and losses; `functional`, `init` and `utils` as in PyTorch."""
 from . import functional, init, utils
 from .activations import ELU, GELU, LeakyReLU, SiLU, Softplus
+from .activations_more import (CELU, GLU, SELU, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Mish, PReLU, ReLU6,
+                               Softsign, Tanhshrink, Threshold)
 from .batchnorm import BatchNorm1d, Dropout2d
 from .container import ModuleDict, ModuleList, Sequential
 from .layers import GRU, LSTM, RNN, Dropout, Embedding, GRUCell, Linear, LSTMCell, RNNCell
 from .module import Module, Parameter
 from .modules import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Flatten, HuberLoss, Identity, KLDivLoss, L1Loss,
-                      LogSoftmax, MSELoss, NLLLoss, ReLU, Sigmoid, SmoothL1Loss, Softmax, Tanh)
+                      LogSoftmax, MSELoss, NLLLoss, ReLU, Sigmoid, SmoothL1Loss, Softmax, Softmin, Tanh)
 from .normalization import CosineSimilarity, LayerNorm
 from .parameter_containers import ParameterDict, ParameterList
 
@@ -16,4 +18,5 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Linear", "Embe
            "Softmax", "LogSoftmax", "Identity", "Flatten", "NLLLoss", "CrossEntropyLoss", "MSELoss", "L1Loss",
            "BCELoss", "BCEWithLogitsLoss", "GELU", "SiLU", "LeakyReLU", "ELU", "Softplus", "LayerNorm",
            "CosineSimilarity", "ParameterList", "ParameterDict", "KLDivLoss", "SmoothL1Loss", "HuberLoss",
-           "BatchNorm1d", "Dropout2d"]
+           "BatchNorm1d", "Dropout2d", "LogSigmoid", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish", "Softsign",
+           "Tanhshrink", "Threshold", "GLU", "PReLU", "Mish", "SELU", "CELU", "Softmin"]

@@ -74,3 +74,29 @@ def check_feature_dropout(input) -> None:
     """Channel dropout needs a channel dimension."""
     if input.dim() < 2:
         raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+
+
+def check_glu(input, dim: int):
+    """glu halves its input along dim: not a scalar, and an even size there (PyTorch's messages); returns it."""
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    size = input.shape[dim]
+    if size % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {dim % input.dim()} is size {size}")
+    return input
+
+
+def check_hardtanh_bounds(min_val, max_val) -> None:
+    """hardtanh's bounds are in order."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+
+
+def check_prelu_weight(input, weight):
+    """prelu's slopes: one, or one per channel (dim 1 of the input); returned shaped to broadcast against it."""
+    n = weight.numel()
+    channels = input.shape[1] if input.dim() >= 2 else 1
+    if n != 1 and n != channels:
+        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = {n} and "
+                           f"channel size = {channels}.")
+    return weight.reshape(()) if n == 1 else weight.reshape((1, n) + (1,) * (input.dim() - 2))

@@ -14,6 +14,8 @@ from .._rebind import inplace_option
 from .._tensor import as_tensor_node, wrap
 from .checks import check_indices, check_linear, check_one_hot, check_padding_idx, check_probability
 from .activations import elu, gelu, leaky_relu, silu, softplus  # noqa: F401
+from .activations_more import (celu, glu, hardsigmoid, hardswish, hardtanh, logsigmoid, mish, prelu,  # noqa: F401
+                               relu6, selu, softsign, tanhshrink, threshold)
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss,  # noqa: F401
                      kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
 from .batchnorm import batch_norm, dropout2d  # noqa: F401
@@ -30,6 +32,11 @@ def _implicit_dim(x, fn: str, stacklevel: int) -> int:
 def softmax(input, dim=None, _stacklevel: int = 3, dtype=None):
     """exp(x) / sum exp(x) along dim."""
     return input.softmax(_implicit_dim(input, "softmax", _stacklevel) if dim is None else dim, dtype)
+
+
+def softmin(input, dim=None, _stacklevel: int = 3, dtype=None):
+    """softmax(-x) along dim."""
+    return (-input).softmax(_implicit_dim(input, "softmin", _stacklevel) if dim is None else dim, dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel: int = 3, dtype=None):

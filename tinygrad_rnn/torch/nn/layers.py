@@ -128,6 +128,19 @@ class _Recurrent(Module):
         """[[w_ih, w_hh, b_ih, b_hh(, w_hr)] per layer and direction], as PyTorch lists them."""
         return [[p for _, p in cell.named_parameters()] for cell in self.cells]
 
+    @property
+    def _all_weights(self) -> list:
+        """all_weights' names ([['weight_ih_l0', ...], ...]), which programs use to pick weights by name."""
+        names, groups = iter(name for name, _ in self.named_parameters()), []
+        for cell in self.cells:
+            groups.append([next(names) for _ in cell.parameters()])
+        return groups
+
+    @property
+    def _flat_weights_names(self) -> list:
+        """The names of _all_weights in one list."""
+        return [name for group in self._all_weights for name in group]
+
 
 def _mode(core_class, options: dict) -> str:
     """PyTorch's `mode` of a recurrent layer: 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'."""

@@ -64,6 +64,13 @@ class Softmax(_AlongDim):
         return F.softmax(input, self.dim, _stacklevel=5)
 
 
+class Softmin(_AlongDim):
+    """softmin along dim."""
+
+    def forward(self, input):
+        return F.softmin(input, self.dim, _stacklevel=5)
+
+
 class LogSoftmax(_AlongDim):
     """log_softmax along dim."""
 
