@@ -23,6 +23,31 @@ def lerp_(avg: np.ndarray, target: np.ndarray, weight: float) -> None:
         avg[...] = target - (target - avg) * (1 - weight)
 
 
+def pair(betas):
+    """betas as the group keeps them: a list becomes a tuple (so schedulers can replace beta1 in it)."""
+    return tuple(betas) if isinstance(betas, list) else betas
+
+
+def moments_(state: dict, grad: np.ndarray, beta1: float, beta2: float) -> np.ndarray:
+    """Adam's running moments, in place: m <- lerp(m, g, 1 - beta1), v <- beta2 * v + (1 - beta2) * g * g
+    (state's 'exp_avg' and 'exp_avg_sq'); returns m."""
+    m, v = state["exp_avg"], state["exp_avg_sq"]
+    lerp_(m, grad, 1 - beta1)
+    v *= beta2
+    v += (1 - beta2) * grad * grad
+    return m
+
+
+def decayed(p: Tensor, grad: np.ndarray, group: dict) -> np.ndarray:
+    """Weight decay as Adam's family applies it: with decoupled_weight_decay, theta <- theta * (1 - lr *
+    weight_decay) and g unchanged; otherwise g + weight_decay * theta (L2). Returns g."""
+    weight_decay = group["weight_decay"]
+    if weight_decay and group["decoupled_weight_decay"]:
+        scale(p, 1 - group["lr"] * weight_decay)
+        return grad
+    return with_l2(grad, p, weight_decay)
+
+
 class Adagrad(Optimizer):
     """Adagrad: each entry's step is divided by the root of the sum of its squared gradients.
 
@@ -132,33 +157,24 @@ class Adam(Optimizer):
     def __init__(self, params: Iterable, lr: float = 1e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False,
                  decoupled_weight_decay: bool = False):
-        super().__init__(params, dict(lr=lr, betas=tuple(betas) if isinstance(betas, list) else betas, eps=eps,
+        super().__init__(params, dict(lr=lr, betas=pair(betas), eps=eps,
                                       weight_decay=weight_decay, amsgrad=amsgrad, maximize=maximize,
                                       decoupled_weight_decay=decoupled_weight_decay))
 
     def _check_hyper(self, h: dict) -> None:
         """lr > 0; betas a pair in [0, 1); eps, weight_decay >= 0."""
-        checks.positive(self._owner, "lr", h["lr"])
-        checks.betas(self._owner, h["betas"])
-        checks.non_negative(self._owner, "eps", h["eps"])
-        checks.non_negative(self._owner, "weight_decay", h["weight_decay"])
+        checks.adam_like(self._owner, h)
 
     def update(self, p: Tensor, grad: np.ndarray, group: dict) -> None:
         """One step of the rule above for one parameter."""
-        state, (beta1, beta2), lr, weight_decay = self.state[p], group["betas"], group["lr"], group["weight_decay"]
+        state, (beta1, beta2), lr = self.state[p], group["betas"], group["lr"]
         if not state:
             state.update(step=0.0, exp_avg=np.zeros_like(p._data), exp_avg_sq=np.zeros_like(p._data))
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = np.zeros_like(p._data)
         state["step"] += 1
-        if weight_decay and group["decoupled_weight_decay"]:
-            scale(p, 1 - lr * weight_decay)                  # theta <- theta * (1 - lr * weight_decay)
-        else:
-            grad = with_l2(grad, p, weight_decay)
-        m, v, t = state["exp_avg"], state["exp_avg_sq"], state["step"]
-        lerp_(m, grad, 1 - beta1)
-        v *= beta2
-        v += (1 - beta2) * grad * grad
+        grad = decayed(p, grad, group)
+        m, v, t = moments_(state, grad, beta1, beta2), state["exp_avg_sq"], state["step"]
         if group["amsgrad"]:
             v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
         denominator = np.sqrt(v) / (1 - beta2 ** t) ** 0.5 + group["eps"]

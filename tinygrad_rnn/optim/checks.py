@@ -40,6 +40,14 @@ def betas(owner: str, value) -> None:
         hyper(owner, f"betas[{i}]", beta, "in [0, 1)", lambda v: 0 <= v < 1)
 
 
+def adam_like(owner: str, h: dict) -> None:
+    """The hyperparameters Adam and its variants share: lr > 0; betas a pair in [0, 1); eps, weight_decay >= 0."""
+    positive(owner, "lr", h["lr"])
+    betas(owner, h["betas"])
+    non_negative(owner, "eps", h["eps"])
+    non_negative(owner, "weight_decay", h["weight_decay"])
+
+
 def nesterov(owner: str, h: dict) -> None:
     """Nesterov momentum needs momentum > 0 and no dampening (PyTorch's rule)."""
     if h["nesterov"] and (h["momentum"] <= 0 or h["dampening"] != 0):
@@ -153,6 +161,19 @@ def one_per_group(owner: str, arg: str, values, groups: list) -> None:
     """A list or tuple given per parameter group has one entry per group."""
     if len(values) != len(groups):
         raise ValueError(f"{owner}: expected {len(groups)} {arg} (one per parameter group), got {len(values)}")
+
+
+def same_length(owner: str, name: str, values, groups: list) -> None:
+    """A value given per parameter group (base_lr, max_lr, momenta) has one entry per group (PyTorch's words)."""
+    if len(values) != len(groups):
+        raise ValueError(f"{owner}: {name} must have the same length as optimizer.param_groups. "
+                         f"{name} has {len(values)} values, param_groups has {len(groups)}.")
+
+
+def factor(owner: str, value, message: str, low_open: bool = False) -> None:
+    """A multiplicative factor in [0, 1] ((0, 1] with low_open), else PyTorch's `message`."""
+    if not is_number(value) or not (0 < value <= 1 if low_open else 0 <= value <= 1):
+        raise ValueError(f"{owner}: {message}")
 
 
 def functions(owner: str, fns: list) -> None:

@@ -156,3 +156,9 @@ def _write(p: Tensor, op, operand) -> None:
         op(p._data, operand, out=p._data)
     else:
         p._data = op(p._data, operand).astype(p._data.dtype, copy=False)
+
+
+def scalar_state(p: Tensor, value: float):
+    """A number kept in an optimizer's state (NAdam's mu_product, ASGD's eta and mu), rounded to p's dtype as
+    PyTorch rounds its 0-d state tensors to the default dtype (float32, unless float64 is the default)."""
+    return p._data.dtype.type(value)

@@ -14,8 +14,40 @@ scheduler) carries on.
 """
 from __future__ import annotations
 
+import types
+import warnings
+
 from . import checks
 from .optimizer import Optimizer
+
+EPOCH_DEPRECATION_WARNING = (
+    "The epoch parameter in `scheduler.step()` was not necessary and is being "
+    "deprecated where possible. Please use `scheduler.step()` to step the "
+    "scheduler. During the deprecation, if epoch is different from None, the "
+    "closed form is used instead of the new chainable form, where available. "
+    "Please open an issue if you are unable to replicate your use case: "
+    "https://github.com/pytorch/pytorch/issues/new/choose."
+)
+
+
+def saved_function(fn):
+    """How a scheduler's state_dict keeps a user's function (PyTorch's rule): None for a plain function (or
+    none), a dict of its attributes for a callable object."""
+    return None if fn is None or isinstance(fn, types.FunctionType) else dict(vars(fn))
+
+
+def restore_function(fn, saved) -> None:
+    """Put the attributes saved_function() kept back into the callable object `fn` (nothing for None)."""
+    if saved is not None:
+        vars(fn).update(saved)
+
+
+def per_group(owner: str, name: str, optimizer: Optimizer, value) -> list:
+    """A hyperparameter given once or one per parameter group (a list or tuple), as a list with one per group."""
+    if isinstance(value, (list, tuple)):
+        checks.same_length(owner, name, value, optimizer.param_groups)
+        return list(value)
+    return [value] * len(optimizer.param_groups)
 
 
 class LRScheduler:
@@ -34,8 +66,12 @@ class LRScheduler:
             checks.resumable(type(self).__name__, optimizer.param_groups)
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._initial_step()
+
+    def _initial_step(self) -> None:
+        """Step 0 (taken when the scheduler is made): chainable rules keep the lr as it is."""
         self._step_count = 0
-        self._is_initial = True                              # step 0: chainable rules keep the lr
+        self._is_initial = True
         self.step()
         self._is_initial = False
 
@@ -47,11 +83,25 @@ class LRScheduler:
         """The learning rates for step `last_epoch`, one per group; subclasses define it."""
         raise NotImplementedError(f"{type(self).__name__} does not define get_lr()")
 
-    def step(self) -> None:
-        """Advance one epoch (call it after the optimizer's step) and write the new lr into every group."""
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one epoch (call it after the optimizer's step) and write the new lr into every group.
+
+        step(epoch), deprecated in PyTorch (it warns), jumps to that epoch and uses the closed form
+        (`_get_closed_form_lr`) where the scheduler has one."""
         self._step_count += 1
-        self.last_epoch += 1
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+        if epoch is not None:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        """Set last_epoch (one more, or `epoch`) and every group's lr to the schedule's value there."""
+        if epoch is None:
+            self.last_epoch += 1
+            values = self.get_lr()
+        else:
+            self.last_epoch = epoch
+            values = self._get_closed_form_lr() if hasattr(self, "_get_closed_form_lr") else self.get_lr()
+        for group, lr in zip(self.optimizer.param_groups, values):
             group["lr"] = lr
         self._last_lr = self._lrs()
 
