@@ -271,82 +271,16 @@ def pytorch_values() -> dict:
     return run()
 
 
+# PyTorch's warning for KLDivLoss(reduction='mean'), given at every one of the run's losses
+KL_MEAN_WARNING = ("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                   "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                   "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
+
 EXPECTED = {'printed': ['==> Epoch 0, Train \tLoss: 0.234712041067081\tPearson: 0.7298675737343174\tMSE: 1.7703295122038685',
                         '==> Epoch 1, Train \tLoss: 0.23451627375432926\tPearson: 0.7188787185818873\tMSE: 1.758914666988682',
                         '==> Epoch 2, Train \tLoss: 0.23300935031068506\tPearson: 0.7056589170852725\tMSE: '
                         '1.7509766031443954'],
-            'warnings': ["reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release.",
-                         "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
-                         "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
-                         "to behave the same as 'batchmean' in the next major release."],
+            'warnings': [KL_MEAN_WARNING] * 24,
             'pred': [3.1330207630509577, 3.0715323117707056, 3.183214984983474, 3.072162777441181],
             'pred_dtype': 'torch.float64',
             'best': 0.7298675737343174,
