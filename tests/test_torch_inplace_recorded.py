@@ -90,9 +90,9 @@ def test_a_write_after_an_op_used_the_tensor_is_recorded_and_that_ops_backward_r
     with pytest.raises(RuntimeError, match=r"^mul_: an in-place write into a view of a tensor of a recorded graph "
                                            r"\(PyTorch's write would change its base too\) is refused"):
         view.mul_(3)
-    with pytest.raises(RuntimeError, match=r"^zero_: an in-place write into a tensor of a recorded graph \(zero_ is "
-                                           r"not recorded here\) is refused"):
-        (w * 2).zero_()
+    with pytest.raises(RuntimeError, match=r"^uniform_: an in-place write into a tensor of a recorded graph "
+                                           r"\(uniform_ is not recorded here\) is refused"):
+        (w * 2).uniform_()
 
 
 def test_functional_inplace_flags_record_write_or_give_the_result():

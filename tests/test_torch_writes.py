@@ -110,3 +110,28 @@ def test_the_legacy_constructor_without_arguments_is_empty_and_the_small_integer
     assert tuple(torch.cat((empty, torch.ones(1, 1)), dim=0).shape) == (1, 1)
     assert torch.ones(2).byte().dtype == torch.uint8 and torch.tensor([1.7, -2.2]).char().tolist() == [1, -2]
     assert torch.tensor([300.5]).short().dtype == torch.int16
+
+
+def test_zero_fill_and_copy_on_a_graphs_tensor_are_recorded():
+    # torch 2.14: ZeroBackward0, FillBackward2 (a number), FillBackward3 (a tensor), CopyBackwards
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    h = w * 2
+    h.zero_()
+    assert type(h.grad_fn).__name__ == "ZeroBackward0" and h.tolist() == [0.0, 0.0]
+    h = w * 2
+    h.fill_(3.0)
+    assert type(h.grad_fn).__name__ == "FillBackward2"
+    v = torch.tensor(5.0, requires_grad=True)
+    h = w * 2
+    h.fill_(v)
+    (h * torch.tensor([1.0, 3.0])).sum().backward()
+    assert type(h.grad_fn).__name__ == "FillBackward3" and v.grad.item() == 4.0 and w.grad.tolist() == [0.0, 0.0]
+    b, s = torch.zeros(2, 3), torch.tensor([1.0, 2.0, 3.0], dtype=torch.float32, requires_grad=True)
+    b.copy_(s)                                           # broadcast, and cast to b's dtype
+    assert type(b.grad_fn).__name__ == "CopyBackwards" and b.dtype == torch.float64
+    (b * torch.arange(6.0).view(2, 3)).sum().backward()
+    assert s.grad.tolist() == [3.0, 5.0, 7.0] and s.grad.dtype == torch.float32
+    z = torch.zeros(3)
+    z.fill_(2)
+    z.copy_(torch.ones(3))                               # outside a graph: into the array
+    assert z.tolist() == [1.0, 1.0, 1.0] and z.is_leaf

@@ -19,7 +19,7 @@ from ._grad_mode import no_grad
 from ._math import as_operand, result_dtype
 from ._random import numpy_rng
 from ._rebind import rebind, rebindable, recorded
-from ._writes import slice_written
+from ._writes import overwritten, slice_written
 from ._shape import _index
 from .checks import (alpha_and_other, check_expand, check_float_op, check_floating, check_inplace_shape, check_mask,
                      clamp_bounds, index_error)
@@ -138,17 +138,31 @@ class InPlaceMethods:
         """self = max(self, 0)."""
         return self._write("relu_", lambda a: np.maximum(a, 0))
 
+    @recorded("_zeroed")
     def zero_(self):
         """Fill with zeros."""
         return self._write("zero_", 0)
 
+    @recorded("_filled")
     def fill_(self, value):
         """Fill with one number (converted to self's dtype)."""
+        check_inplace(self, "fill_", value)
         return self._write("fill_", as_operand(value))
 
+    @recorded("_copied")
     def copy_(self, src, non_blocking: bool = False):
         """Copy src's numbers (broadcast, converted to self's dtype) into self."""
+        check_inplace(self, "copy_", src)
         return self._write("copy_", as_operand(src))
+
+    def _zeroed(self):
+        return overwritten(self, 0, "zero")
+
+    def _filled(self, value):
+        return overwritten(self, value, "fill(tensor)" if isinstance(value, core.Tensor) else "fill")
+
+    def _copied(self, src, non_blocking: bool = False):
+        return overwritten(self, src, "copy_")
 
     @recorded("masked_fill")
     def masked_fill_(self, mask, value):

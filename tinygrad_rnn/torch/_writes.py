@@ -70,3 +70,20 @@ def index_added(t, dim: int, index: np.ndarray, source, alpha):
 def _index_add_backward(dim: int, index: np.ndarray, alpha, g) -> tuple:
     """index_add's local backward: g itself for t; alpha times g's entries at index along dim for source."""
     return g, alpha * np.take(g, index, axis=dim)
+
+
+def overwritten(t, value, op: str):
+    """t with every entry replaced by value (a number, or a tensor broadcast to t's shape), in t's dtype: a node
+    whose parents are t and value (when value is a tensor). t's gradient is zero (nothing of it is left);
+    value's is the output's, summed back to value's shape (zero_, fill_ and copy_ as PyTorch records them)."""
+    data = np.empty_like(t._data)
+    data[...] = as_operand(value)
+    if not isinstance(value, Node):
+        return t._child(data, (t,), _overwrite_backward, op, (None, None))
+    return t._child(data, (t, value), _overwrite_backward, op, (value._data.shape, value._data.dtype))
+
+
+def _overwrite_backward(shape, dtype, g) -> tuple:
+    """overwritten's local backward: zeros for t; g summed back to value's shape and dtype for value."""
+    zeros = np.zeros_like(g)
+    return (zeros,) if shape is None else (zeros, unbroadcast(g, shape).astype(dtype, copy=False))
