@@ -135,3 +135,27 @@ def test_zero_fill_and_copy_on_a_graphs_tensor_are_recorded():
     z.fill_(2)
     z.copy_(torch.ones(3))                               # outside a graph: into the array
     assert z.tolist() == [1.0, 1.0, 1.0] and z.is_leaf
+
+
+def test_writes_through_masks_and_index_arrays_are_named_index_put():
+    # torch 2.14: a mask or index arrays alone are IndexPutBackward0; beside a plain int, a view is written
+    a = torch.ones(3, requires_grad=True)
+    y = a * 2
+    y[y > 1] = 0.0
+    z = a * 2
+    z[torch.tensor([0, 2])] = 0.0
+    row = (a * 2).view(1, 3) * 1
+    row[0, torch.tensor([0, 2])] = 0.0
+    cols = (a * 2).view(1, 3) * 1
+    cols[:, [True, False, True]] = 0.0
+    names = [type(t.grad_fn).__name__ for t in (y, z, row, cols)]
+    assert names == ["IndexPutBackward0", "IndexPutBackward0", "CopySlices", "IndexPutBackward0"]
+    cols.sum().backward()
+    assert a.grad.tolist() == [0.0, 2.0, 0.0]
+
+
+def test_a_byte_mask_indexes_as_a_bool_one_with_pytorchs_deprecation_warning():
+    x, mask = torch.arange(4.0), torch.tensor([1, 0, 1, 0], dtype=torch.uint8)
+    with pytest.warns(UserWarning, match=r"^indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                                         r"torch.bool instead.$"):
+        assert x[mask].tolist() == [0.0, 2.0]

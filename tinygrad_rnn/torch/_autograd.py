@@ -19,7 +19,7 @@ _VIEWS = {"index", "select", "slice", "reshape", "transpose", "t", "permute", "s
           "split", "unbind", "squeeze_", "unsqueeze_", "transpose_", "t_"}
 # Ops whose backward needs no saved values (a module's backward hooks too): PyTorch frees nothing there.
 _KEEP_NOTHING = _VIEWS | {"add", "sub", "neg", "sum", "mean", "concat", "stack", "astype", "clone", "repeat", "flip",
-                          "backward_hook_function", "copy_slices"}
+                          "backward_hook_function", "copy_slices", "index_put"}
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
           "have already been freed). Saved intermediate values of the graph are freed when you call "
           ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph "

@@ -5,6 +5,7 @@ each: x @ W of a vector and a matrix ends in a squeeze, a batch in a view."""
 # The backward of ops whose name here differs, or that come in variants; any other op `name` is NameBackward0.
 NAMES = {"concat": "CatBackward0", "reshape": "ViewBackward0", "astype": "ToCopyBackward0",
          "backward_hook_function": "BackwardHookFunctionBackward", "copy_slices": "CopySlices",
+         "index_put": "IndexPutBackward0",
          "fill": "FillBackward2", "fill(tensor)": "FillBackward3", "copy_": "CopyBackwards",
          "norm": "LinalgVectorNormBackward0", "clamp": "ClampBackward1", "rsub": "RsubBackward1",
          "sum(dim)": "SumBackward1", "mean(dim)": "MeanBackward1", "prod(dim)": "ProdBackward1",

@@ -1,5 +1,7 @@
 """torch.Tensor's shape methods, each composed from the core's reshape, transpose, indexing and joins,
 so their derivatives are the core's."""
+import warnings
+
 import numpy as np
 
 from .. import shape_ops
@@ -22,6 +24,8 @@ def _index(index):
         return index
     a = check_index_tensor(index._data)
     if a.dtype == np.uint8:
+        warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
+                      stacklevel=3)
         return a.astype(bool)
     return int(a) if a.ndim == 0 and a.dtype.kind in "iu" else a
 

@@ -1,5 +1,5 @@
 """Writes into part of a tensor as ops of the graph, as PyTorch records them: `t[index] = v` (its grad_fn is
-CopySlices) and `t.scatter(dim, index, src)` (ScatterBackward0).
+CopySlices, or IndexPutBackward0 for a mask or index arrays) and `t.scatter(dim, index, src)` (ScatterBackward0).
 
 The written tensor's gradient is the output's with the written places zeroed (what was there is gone), and
 the value's is the output's at those places, summed back to the value's shape. Neither needs a saved array,
@@ -13,18 +13,27 @@ from ..autograd import Node
 from ..broadcast import unbroadcast
 from ._math import as_operand
 
-COPY_SLICES = "copy_slices"
+COPY_SLICES, INDEX_PUT = "copy_slices", "index_put"
 
 
 def slice_written(t, index, value):
     """t with t[index] = value, a node whose parents are t and value (when value is a tensor). The array is
     t's own when nothing recorded reads it (see the module's docstring), else a copy."""
-    in_place = not t.parents or t.op == COPY_SLICES
+    in_place = not t.parents or t.op in (COPY_SLICES, INDEX_PUT)
     data = t._data if in_place else t._data.copy()
     data[index] = as_operand(value)
+    op = _write_name(index)
     if not isinstance(value, Node):
-        return t._child(data, (t,), _slice_backward, COPY_SLICES, (index, None, None))
-    return t._child(data, (t, value), _slice_backward, COPY_SLICES, (index, value._data.shape, value._data.dtype))
+        return t._child(data, (t,), _slice_backward, op, (index, None, None))
+    return t._child(data, (t, value), _slice_backward, op, (index, value._data.shape, value._data.dtype))
+
+
+def _write_name(index) -> str:
+    """PyTorch's name for the write: index_put (IndexPutBackward0) for a mask or integer arrays with no plain int
+    beside them, else copy_slices (CopySlices: a view of t is written, as for `t[0, idx] = v`)."""
+    items = index if isinstance(index, tuple) else (index,)
+    advanced = any(isinstance(i, (np.ndarray, list)) for i in items)
+    return INDEX_PUT if advanced and not any(isinstance(i, (int, np.integer)) for i in items) else COPY_SLICES
 
 
 def _slice_backward(index, shape, dtype, g) -> tuple:
