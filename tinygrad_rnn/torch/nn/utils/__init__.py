@@ -9,6 +9,7 @@ from ... import _dtype
 from ..._factories import cat
 from ..._tensor import wrap
 from . import rnn
+from .weight_norm import remove_weight_norm, weight_norm  # noqa: F401
 
 
 def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False,
