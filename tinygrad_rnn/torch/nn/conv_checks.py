@@ -1,5 +1,6 @@
-"""Checks of the arguments of conv1d / Conv1d and of the 1-D pools (conv.py, pooling.py), with PyTorch's
-messages (PyTorch 2.14). Each check returns the arguments as plain ints once they pass."""
+"""Checks of the arguments of conv1d / conv2d and Conv1d / Conv2d (conv.py), with PyTorch's messages (PyTorch
+2.14), and the size helpers the pools share (pool_checks.py). Each check returns the arguments as plain ints once
+they pass."""
 from ...checks import is_int
 from ...tensor import Tensor as CoreTensor
 from .. import _dtype
@@ -8,9 +9,9 @@ from .checks import typename
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
-def single(value) -> tuple:
-    """PyTorch's _single: an int as (int,), a sequence as a tuple."""
-    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+def ntuple(value, n: int = 1) -> tuple:
+    """PyTorch's _single / _pair: an int as (int,) * n, a sequence as a tuple."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
 
 
 def same_padding(kernel: int, dilation: int) -> tuple:
@@ -27,9 +28,9 @@ def pooled_length(length: int, kernel: int, stride: int, padding: int, dilation:
     return count - 1 if ceil_mode and (count - 1) * stride >= length + padding else count
 
 
-def _int_list(value, fn: str, name: str, position: int) -> tuple:
-    """An int or a sequence of ints, as a tuple."""
-    items = single(value)
+def int_list(value, fn: str, name: str, position: int, n: int = 1) -> tuple:
+    """An int (as n of it) or a sequence of ints, as a tuple."""
+    items = ntuple(value, n)
     if not all(is_int(v) for v in items):
         bad = next(v for v in items if not is_int(v))
         raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be tuple of ints, not "
@@ -39,7 +40,7 @@ def _int_list(value, fn: str, name: str, position: int) -> tuple:
 
 # ---------------------------------------------------------------- convolution
 def check_conv_module(in_channels: int, out_channels: int, groups: int, padding, stride: tuple, mode: str) -> None:
-    """Conv1d's constructor: groups divides both channel counts, a padding string is 'same' (unstrided) or
+    """Conv1d's and Conv2d's constructor: groups divides both channel counts, a padding string is 'same' (unstrided) or
     'valid', and padding_mode is one of PADDING_MODES."""
     for ok, message in ((groups > 0, "groups must be a positive integer"),
                         (in_channels % max(groups, 1) == 0, "in_channels must be divisible by groups"),
@@ -55,51 +56,57 @@ def check_conv_module(in_channels: int, out_channels: int, groups: int, padding,
         raise ValueError(f"padding_mode must be one of {{{modes}}}, but got padding_mode='{mode}'")
 
 
-def check_conv1d(input, weight, bias, stride, padding, dilation, groups) -> tuple:
-    """conv1d's arguments; returns (stride, (left, right) padding, dilation)."""
+def check_conv(input, weight, bias, stride, padding, dilation, groups, dims: int) -> tuple:
+    """conv1d's (dims 1) or conv2d's (dims 2) arguments; returns (stride, padding as F.pad takes it: (left, right)
+    of the last dim first, dilation), one entry per dim of stride and dilation."""
+    fn = f"conv{dims}d"
     for position, (name, value) in enumerate((("input", input), ("weight", weight), ("bias", bias)), 1):
         if not isinstance(value, CoreTensor) and (value is not None or name != "bias"):
-            raise TypeError(f"conv1d(): argument '{name}' (position {position}) must be Tensor, not {typename(value)}")
+            raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {typename(value)}")
     if not is_int(groups) or groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
     given = {"stride": (stride, 4), "padding": (padding, 5), "dilation": (dilation, 6)}
-    sizes = {name: _int_list(v, "conv1d", name, position) for name, (v, position) in given.items()
+    sizes = {name: int_list(v, fn, name, position, dims) for name, (v, position) in given.items()
              if not (name == "padding" and isinstance(padding, str))}
+    spatial = max(weight.dim() - 2, 0)
     for name, value in sizes.items():
-        if len(value) != 1:
-            raise RuntimeError(f"expected {name} to be a single integer value or a list of 1 values to match the "
-                               f"convolution dimensions, but got {name}={list(value)}")
+        if len(value) not in (1, spatial):
+            raise RuntimeError(f"expected {name} to be a single integer value or a list of {spatial} values to match "
+                               f"the convolution dimensions, but got {name}={list(value)}")
+        sizes[name] = value * spatial if len(value) == 1 else value
     for name, least, words in (("stride", 1, "non-positive stride"), ("padding", 0, "negative padding"),
                                ("dilation", 1, "non-positive dilation")):
-        if sizes.get(name, (least,))[0] < least:
+        if min(sizes.get(name, (least,)) or (least,)) < least:
             raise RuntimeError(f"{words} is not supported")
-    (s,), (d,) = sizes["stride"], sizes["dilation"]
-    if padding == "same" and s != 1:
+    if padding == "same" and any(s != 1 for s in sizes["stride"]):
         raise RuntimeError("padding='same' is not supported for strided convolutions")
     if isinstance(padding, str) and padding not in ("same", "valid"):
         raise RuntimeError(f"Invalid padding string: '{padding}'")
-    _check_conv_shapes(input, weight, bias, int(groups))
-    k = weight.shape[2]
-    pads = same_padding(k, d) if padding == "same" else (0, 0) if padding == "valid" else sizes["padding"] * 2
-    if input.shape[-1] + sum(pads) < d * (k - 1) + 1:
-        raise RuntimeError(f"Calculated padded input size per channel: ({input.shape[-1] + sum(pads)}). Kernel size: "
-                           f"({d * (k - 1) + 1}). Kernel size can't be greater than actual input size")
+    _check_conv_shapes(input, weight, bias, int(groups), dims)
+    kernel, dilation = weight.shape[2:], sizes["dilation"]
+    pairs = [same_padding(k, d) if padding == "same" else (0, 0) if padding == "valid" else (p, p)
+             for k, d, p in zip(kernel, dilation, sizes.get("padding", (0,) * len(kernel)))]
+    padded = [n + sum(pair) for n, pair in zip(input.shape[-dims:], pairs)]
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    if any(n < span for n, span in zip(padded, spans)):
+        raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel size: "
+                           f"({' x '.join(map(str, spans))}). Kernel size can't be greater than actual input size")
     _check_conv_dtypes(input, weight, bias)
-    return s, pads, d
+    return sizes["stride"], tuple(p for pair in reversed(pairs) for p in pair), dilation
 
 
-def _check_conv_shapes(input, weight, bias, groups: int) -> None:
-    """A 2-D or 3-D input, a 3-D weight whose out channels groups divides and whose in channels times groups
-    are the input's, and a bias of one entry per out channel."""
-    if input.dim() not in (2, 3):
-        raise RuntimeError("Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: "
-                           f"{list(input.shape)}")
-    shape = list(input.shape) if input.dim() == 3 else [1] + list(input.shape)
+def _check_conv_shapes(input, weight, bias, groups: int, dims: int) -> None:
+    """An input of dims + 1 or dims + 2 dims, a weight of dims + 2 whose out channels groups divides and whose in
+    channels times groups are the input's, and a bias of one entry per out channel."""
+    if input.dim() not in (dims + 1, dims + 2):
+        raise RuntimeError(f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to conv{dims}d, but got "
+                           f"input of size: {list(input.shape)}")
+    shape = list(input.shape) if input.dim() == dims + 2 else [1] + list(input.shape)
     if weight.dim() < 3:
         raise RuntimeError("weight should have at least three dimensions")
-    if weight.dim() != 3:
+    if weight.dim() != len(shape):
         raise RuntimeError(f"Expected {weight.dim()}-dimensional input for {weight.dim()}-dimensional weight "
-                           f"{list(weight.shape)}, but got 3-dimensional input of size {shape} instead")
+                           f"{list(weight.shape)}, but got {len(shape)}-dimensional input of size {shape} instead")
     if weight.shape[0] % groups:
         raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but "
                            f"got weight of size [{list(weight.shape)}] instead")
@@ -126,113 +133,19 @@ def _check_conv_dtypes(input, weight, bias) -> None:
 
 
 def check_mode_padding(mode: str, pads: tuple, shape: tuple) -> None:
-    """Padding by reflection stays within the input, circular padding wraps around at most once."""
-    if mode == "reflect" and max(pads) >= shape[-1]:
-        raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding input dimension, but "
-                           f"got: padding {tuple(pads)} at dimension {len(shape) - 1} of input {list(shape)}")
-    if mode == "circular" and max(pads) > shape[-1]:
-        raise RuntimeError("Padding value causes wrapping around more than once.")
+    """Padding by reflection stays within the input, circular padding wraps around at most once (pads as F.pad
+    takes them: (left, right) of the last dim first)."""
+    for j in range(len(pads) // 2):
+        pair, dim = tuple(pads[2 * j:2 * j + 2]), len(shape) - 1 - j
+        if mode == "reflect" and max(pair) >= shape[dim]:
+            raise RuntimeError(f"Argument #{4 + 2 * j}: Padding size should be less than the corresponding input "
+                               f"dimension, but got: padding {pair} at dimension {dim} of input {list(shape)}")
+        if mode == "circular" and max(pair) > shape[dim]:
+            raise RuntimeError("Padding value causes wrapping around more than once.")
 
 
-# ---------------------------------------------------------------- pooling
 def check_float_input(input, kernel: str) -> None:
     """The pools take floats (PyTorch names the kernel that has no integer version)."""
     if input._data.dtype.kind != "f":
         name = _dtype.scalar_name(_dtype.as_dtype(input.dtype))
         raise NotImplementedError(f'"{kernel}" not implemented for \'{name}\'')
-
-
-def _check_pool_dims(input, fn: str) -> None:
-    """avg_pool1d and the adaptive pools take (C, L) or (N, C, L)."""
-    if input.dim() not in (2, 3):
-        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument #1 "
-                           f"'self' (while checking arguments for {fn})")
-
-
-def _one_int(value, fn: str, name: str, position: int) -> int:
-    """An int, or a sequence of one int (avg_pool1d's and the adaptive pools' size arguments)."""
-    items = _int_list(value, fn, name, position)
-    if len(items) != 1:
-        raise RuntimeError(f"{fn}() argument '{name}' should contain one int (got {len(items)})")
-    return items[0]
-
-
-_MAX_POOL_SIZES = {"kernel_size": "an int, list of ints or tuple of ints", "stride": "None, an int, list of ints, or "
-                   "tuple of ints", "padding": "an int, list of ints, or tuple of ints",
-                   "dilation": "an int, list of ints or tuple of ints"}
-
-
-def check_max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode: bool) -> tuple:
-    """max_pool1d's arguments (stride None or () means kernel_size); returns (kernel, stride, padding,
-    dilation, output length)."""
-    check_float_input(input, "max_pool1d_impl")
-    if input.dim() not in (2, 3) or 0 in input.shape[-2:]:
-        raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
-                           f"input, but got:{list(input.shape)}")
-    stride = kernel_size if stride is None or stride == () or stride == [] else stride
-    given = {"kernel_size": kernel_size, "stride": stride, "padding": padding, "dilation": dilation}
-    sizes = {name: _int_list(v, "max_pool1d", name, position) for position, (name, v) in enumerate(given.items(), 2)}
-    for name, value in sizes.items():
-        if len(value) != 1:
-            raise RuntimeError(f"max_pool1d() {name} must be {_MAX_POOL_SIZES[name]} of size 1 but got size "
-                               f"{len(value)}")
-    (k,), (s,), (p,), (d,) = sizes.values()
-    for name, value, least in (("kernel_size", k, 1), ("stride", s, 1), ("padding", p, 0), ("dilation", d, 1)):
-        if value < least:
-            raise RuntimeError(f"max_pool1d() {name} must be {'greater than zero' if least else 'non-negative'}, "
-                               f"but got {value}")
-    if p > k // 2:
-        raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but got padding={p} and "
-                           f"kernel_size={k}")
-    count = pooled_length(input.shape[-1], k, s, p, d, ceil_mode)
-    if count < 1:
-        raise RuntimeError(f"max_pool1d() Invalid computed output size: {count}")
-    return k, s, p, d, count
-
-
-def check_avg_pool1d(input, kernel_size, stride, padding, ceil_mode: bool) -> tuple:
-    """avg_pool1d's arguments (stride None or () means kernel_size); returns (kernel, stride, padding, output
-    length)."""
-    check_float_input(input, "avg_pool1d")
-    _check_pool_dims(input, "avg_pool1d")
-    stride = kernel_size if stride is None or stride == () or stride == [] else stride
-    k, s, p = (_one_int(v, "avg_pool1d", name, position) for position, (name, v) in
-               enumerate((("kernel_size", kernel_size), ("stride", stride), ("padding", padding)), 2))
-    shape = list(input.shape[:-1]) + [1, input.shape[-1]]         # as avg_pool2d sees it
-    for ok, message in ((s != 0, "stride should not be zero"),
-                        (k > 0, f"kernel size should be greater than zero, but got kH: 1 kW: {k}"),
-                        (s > 0, f"stride should be greater than zero, but got dH: 1 dW: {s}"),
-                        (0 not in input.shape[-2:], "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch "
-                                                    f"size for input, but got:{shape}"),
-                        (p >= 0, f"pad must be non-negative, but got pad: {p}"),
-                        (p <= k // 2, f"pad should be at most half of effective kernel size, but got pad={p}, "
-                                      f"kernel_size={k} and dilation=1")):
-        if not ok:
-            raise RuntimeError(message)
-    count = pooled_length(input.shape[-1], k, s, p, 1, ceil_mode)
-    if count < 1:
-        raise RuntimeError(f"Given input size: ({input.shape[-2]}x1x{input.shape[-1]}). Calculated output size: "
-                           f"({input.shape[-2]}x1x{count}). Output size is too small")
-    return k, s, p, count
-
-
-def check_adaptive(input, output_size, fn: str) -> int:
-    """The adaptive pools' input and output size (an int, or a sequence of one int, at least 0); returns it.
-    adaptive_max_pool1d also wants every channel non-empty, adaptive_avg_pool1d the length."""
-    check_float_input(input, fn.replace("1d", "2d"))
-    size = _one_int(output_size, fn, "output_size", 2)
-    _check_pool_dims(input, fn)
-    if size < 0:
-        raise RuntimeError(f"adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but "
-                           f"received {{1, {size}}}" if fn == "adaptive_avg_pool1d" else
-                           f"Trying to create tensor with negative dimension {size}: "
-                           f"{list(input.shape[:-1]) + [1, size]}")
-    if fn == "adaptive_max_pool1d":                     # every non-batch dim, of the input as given
-        kernel, shape, dims = fn, list(input.shape), range(input.dim() - 2, input.dim())
-    else:                                               # the length only, of the input as a 2-D pool sees it
-        kernel, shape, dims = "adaptive_avg_pool2d", list(input.shape[:-1]) + [1, input.shape[-1]], [input.dim()]
-    empty = [d for d in dims if not shape[d]]
-    if empty:
-        raise RuntimeError(f"{kernel}(): Expected input to have non-zero size for non-batch dimensions, but input "
-                           f"has sizes {shape} with dimension {empty[0]} being empty")
-    return size

@@ -1,8 +1,8 @@
 """torch.nn.functional: activations, linear, embedding, dropout and one_hot with PyTorch's signatures and
 checks, each composed from the core's ops (tinygrad_rnn.nn.functional and the Tensor's methods); the
 losses are in losses.py, gelu, silu, leaky_relu, elu and softplus in activations.py (the piecewise ones in
-activations_more.py), layer_norm, normalize, cosine_similarity and pad in normalization.py, conv1d in conv.py,
-max_pool1d, avg_pool1d, adaptive_avg_pool1d and adaptive_max_pool1d in pooling.py."""
+activations_more.py), layer_norm, normalize, cosine_similarity and pad in normalization.py, conv1d and conv2d in
+conv.py, max_pool1d, avg_pool1d, adaptive_avg_pool1d, adaptive_max_pool1d, max_pool2d and avg_pool2d in pooling.py."""
 import warnings
 
 import numpy as np
@@ -21,8 +21,9 @@ from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cro
                      kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
 from .batchnorm import batch_norm, dropout2d  # noqa: F401
 from .normalization import cosine_similarity, layer_norm, normalize, pad  # noqa: F401
-from .conv import conv1d  # noqa: F401
-from .pooling import adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, max_pool1d  # noqa: F401
+from .conv import conv1d, conv2d  # noqa: F401
+from .pooling import (adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, avg_pool2d, max_pool1d,  # noqa: F401
+                      max_pool2d)
 
 
 def _implicit_dim(x, fn: str, stacklevel: int) -> int:
