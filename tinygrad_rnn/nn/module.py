@@ -1,8 +1,9 @@
 """Module and Parameter: parameters are found by walking a module's attributes, never listed by hand.
 
 A Module's attributes may be Parameters, Modules, or lists/tuples/dicts of Modules; everything else
-is ignored. Assigning one names its parameters by their path, so drawings can label shared weights. Names are dotted paths (`encoder.weight_ih_l0`, `layers.1.weight`), exactly as PyTorch
-spells them, so a state_dict moves between the two unchanged.
+is ignored. Assigning one names its parameters by their path, so drawings can label shared weights.
+Names are dotted paths (`encoder.weight_ih_l0`, `layers.1.weight`), exactly as PyTorch spells them, so a
+state_dict moves between the two unchanged.
 """
 from __future__ import annotations
 

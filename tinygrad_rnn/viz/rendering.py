@@ -77,8 +77,8 @@ def _target(path, format) -> tuple:
                          f"{fmt!r}; use a path ending in .svg, .png or .pdf, or pass format= one of {FORMATS}")
     blocked = next((p for p in [path, *path.parents] if p.exists() and not p.is_dir()), None)
     if path.is_dir() or (blocked is not None and blocked != path):
-        raise ValueError(f"render(path={os.fspath(path)!r}): cannot write there: "
-                         + ("it is a directory" if path.is_dir() else f"{os.fspath(blocked)!r} is a file, not a directory"))
+        reason = "it is a directory" if path.is_dir() else f"{os.fspath(blocked)!r} is a file, not a directory"
+        raise ValueError(f"render(path={os.fspath(path)!r}): cannot write there: {reason}")
     return path, fmt
 
 
