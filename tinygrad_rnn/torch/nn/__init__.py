@@ -1,5 +1,5 @@
 """torch.nn: Module, Parameter, the layers (the core's, with PyTorch's constructors), containers,
-activations, normalizations, losses, 1-D and 2-D convolution and pooling; `functional`, `init` and `utils`
+activations, normalizations, losses, 1-D and 2-D convolution and pooling, attention; `functional`, `init` and `utils`
 as in PyTorch."""
 from . import functional, init, utils
 from .activations import ELU, GELU, LeakyReLU, SiLU, Softplus
@@ -10,6 +10,7 @@ from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d
 from .layers import GRU, LSTM, RNN, Dropout, Embedding, GRUCell, Linear, LSTMCell, RNNCell
 from .module import Module, Parameter
+from .multihead_attention import MultiheadAttention
 from .modules import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Flatten, HuberLoss, Identity, KLDivLoss, L1Loss,
                       LogSoftmax, MSELoss, NLLLoss, ReLU, Sigmoid, SmoothL1Loss, Softmax, Softmin, Tanh)
 from .normalization import CosineSimilarity, LayerNorm
@@ -23,4 +24,5 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Linear", "Embe
            "CosineSimilarity", "ParameterList", "ParameterDict", "KLDivLoss", "SmoothL1Loss", "HuberLoss",
            "BatchNorm1d", "Dropout2d", "LogSigmoid", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish", "Softsign",
            "Tanhshrink", "Threshold", "GLU", "PReLU", "Mish", "SELU", "CELU", "Softmin", "Conv1d", "MaxPool1d",
-           "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "Conv2d", "MaxPool2d", "AvgPool2d"]
+           "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "Conv2d", "MaxPool2d", "AvgPool2d",
+           "MultiheadAttention"]

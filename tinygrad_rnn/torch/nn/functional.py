@@ -2,7 +2,8 @@
 checks, each composed from the core's ops (tinygrad_rnn.nn.functional and the Tensor's methods); the
 losses are in losses.py, gelu, silu, leaky_relu, elu and softplus in activations.py (the piecewise ones in
 activations_more.py), layer_norm, normalize, cosine_similarity and pad in normalization.py, conv1d and conv2d in
-conv.py, max_pool1d, avg_pool1d, adaptive_avg_pool1d, adaptive_max_pool1d, max_pool2d and avg_pool2d in pooling.py."""
+conv.py, max_pool1d, avg_pool1d, adaptive_avg_pool1d, adaptive_max_pool1d, max_pool2d and avg_pool2d in pooling.py,
+scaled_dot_product_attention and multi_head_attention_forward in attention.py."""
 import warnings
 
 import numpy as np
@@ -24,6 +25,7 @@ from .normalization import cosine_similarity, layer_norm, normalize, pad  # noqa
 from .conv import conv1d, conv2d  # noqa: F401
 from .pooling import (adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, avg_pool2d, max_pool1d,  # noqa: F401
                       max_pool2d)
+from .attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: F401
 
 
 def _implicit_dim(x, fn: str, stacklevel: int) -> int:
