@@ -164,3 +164,36 @@ def set_sine_params(m):
         for k, (_, p) in enumerate(m.named_parameters()):
             p.copy_(torch.sin(torch.arange(p.numel(), dtype=torch.float64) * 0.37 + k).reshape(p.shape) * 0.5)
     return m
+
+
+def det(*shape, phase: float = 0.0, grad: bool = False):
+    """A deterministic float64 dialect tensor, 1.3 sin(0.37 i + phase) in row-major order (the PyTorch scripts
+    behind the layer tests made their inputs the same way)."""
+    import tinygrad_rnn.torch as torch
+    return torch.tensor(np.sin(np.arange(int(np.prod(shape))) * 0.37 + phase).reshape(shape) * 1.3,
+                        requires_grad=grad)
+
+
+def project(t, phase: float) -> float:
+    """sum(t * det(phase)): one number that checks every entry of t against PyTorch's."""
+    return float((t.detach() * det(*t.shape, phase=phase)).sum())
+
+
+def close(a: float, b: float) -> bool:
+    """a equals PyTorch's b to 1e-10 (relative, absolute below 1)."""
+    return abs(a - b) <= 1e-10 * max(1.0, abs(b))
+
+
+def backward_projected(*outs) -> list:
+    """backward() of sum(out_i * det(phase 3 + 2 i)) over the outputs that are not None; returns those sums."""
+    values = [(o, det(*o.shape, phase=3.0 + 2 * i)) for i, o in enumerate(outs) if o is not None]
+    sum((o * d).sum() for o, d in values).backward()
+    return [project(o, 3.0 + 2 * i) for i, o in enumerate(outs) if o is not None]
+
+
+def raises_as_written(call: str, error: str, namespace: dict) -> None:
+    """`call` (evaluated in namespace) raises `error`, written "Type: message" as PyTorch prints it."""
+    import re
+    kind, message = error.split(": ", 1)
+    with pytest.raises(eval(kind, namespace), match="^" + re.escape(message) + "$"):
+        eval(call, namespace)

@@ -2,8 +2,6 @@
 float64. Inputs are made by `det` (sines, the same in both), masks by `mask`, parameters by set_sine_params; the numbers
 were printed by PyTorch for the same calls: each output's shape and sum(out * det) (and the weights'), then, after one
 backward of those sums, the gradients' sums against det of other phases, for the inputs and every parameter."""
-import re
-
 import numpy as np
 import pytest
 from helpers import set_sine_params
@@ -12,6 +10,7 @@ import tinygrad_rnn as tr
 import tinygrad_rnn.torch as torch
 import tinygrad_rnn.torch.nn as nn
 import tinygrad_rnn.torch.nn.functional as F
+from helpers import backward_projected, close, det, project, raises_as_written
 # the public names, bare as the tests below (and their evaluated error table) call them
 MultiheadAttention = nn.MultiheadAttention
 scaled_dot_product_attention = F.scaled_dot_product_attention
@@ -20,18 +19,7 @@ multi_head_attention_forward = F.multi_head_attention_forward
 pytestmark = pytest.mark.usefixtures("torch_float64")
 
 
-def det(*shape, phase=0.0, grad=False):
-    """Deterministic float64 entries: 1.3 sin(0.37 i + phase) in row-major order."""
-    return torch.tensor(np.sin(np.arange(int(np.prod(shape))) * 0.37 + phase).reshape(shape) * 1.3,
-                        requires_grad=grad)
 
-
-def project(t, phase) -> float:
-    return float((t.detach() * det(*t.shape, phase=phase)).sum())
-
-
-def close(a, b) -> bool:
-    return abs(a - b) <= 1e-10 * max(1.0, abs(b))
 
 
 def mask(kind, shape, phase):
@@ -77,11 +65,6 @@ def mha_call(ctor, dims, options):
     out, weights = m(q, k, v, **forward)
     return m, out, weights, (q, k, v)
 
-
-def backward_projected(*outs) -> list:                  # backward() of sum(out * det(phase 3 + 2 i)), each returned
-    values = [(o, det(*o.shape, phase=3.0 + 2 * i)) for i, o in enumerate(outs) if o is not None]
-    sum((o * d).sum() for o, d in values).backward()
-    return [project(o, 3.0 + 2 * i) for i, o in enumerate(outs) if o is not None]
 
 
 # (query, key, value shapes, mask (kind, shape, phase) or None, keywords)
@@ -447,9 +430,7 @@ ERRORS = [   # (call, "Error: message"), both as PyTorch 2.14 gives them
 
 @pytest.mark.parametrize("call, error", ERRORS)
 def test_wrong_arguments_raise_pytorchs_errors(call, error):
-    kind, message = error.split(": ", 1)
-    with pytest.raises(eval(kind), match="^" + re.escape(message) + "$"):
-        eval(call)
+    raises_as_written(call, error, globals())
 
 
 class Attentive(nn.Module):

@@ -2,8 +2,6 @@
 in float64. The inputs are made by `det` (sines, the same in both); the numbers were printed by PyTorch for the
 same calls: each output's shape, sum(out * det) and the gradients' sums against det of another phase (one
 backward of sum(out * det) checks every output and every entry of the gradients at once)."""
-import re
-
 import numpy as np
 import pytest
 
@@ -11,6 +9,7 @@ import tinygrad_rnn as tr
 import tinygrad_rnn.torch as torch
 import tinygrad_rnn.torch.nn as nn
 import tinygrad_rnn.torch.nn.functional as F
+from helpers import backward_projected, close, det, project, raises_as_written
 from tinygrad_rnn.torch.nn.conv import pad_by_mode
 
 # the public names, bare as the tests below (and their evaluated error table) call them
@@ -23,23 +22,8 @@ conv1d, max_pool1d, avg_pool1d, adaptive_avg_pool1d, adaptive_max_pool1d = (F.co
 pytestmark = pytest.mark.usefixtures("torch_float64")
 
 
-def det(*shape, phase=0.0, grad=False):
-    """Deterministic float64 entries: 1.3 sin(0.37 i + phase) in row-major order."""
-    return torch.tensor(np.sin(np.arange(int(np.prod(shape))) * 0.37 + phase).reshape(shape) * 1.3,
-                        requires_grad=grad)
 
 
-def project(t, phase) -> float:
-    return float((t.detach() * det(*t.shape, phase=phase)).sum())
-
-
-def close(a, b) -> bool:
-    return abs(a - b) <= 1e-10 * max(1.0, abs(b))
-
-
-def backward_projected(out) -> float:                  # backward() of sum(out * det(phase 3)), which it returns
-    (out * det(*out.shape, phase=3.0)).sum().backward()
-    return project(out, 3.0)
 
 
 # (input, weight, stride, padding, dilation, groups, out shape, out, d input, d weight, d bias or no bias)
@@ -100,7 +84,7 @@ def test_conv1d_values_and_gradients_match_pytorch(xs, ws, stride, padding, dila
     x, w = det(*xs, grad=True), det(*ws, phase=1.0, grad=True)
     bias = None if db is None else det(ws[0], phase=2.0, grad=True)
     out = conv1d(x, w, bias, stride, padding, dilation, groups)
-    assert tuple(out.shape) == shape and close(backward_projected(out), value)
+    assert tuple(out.shape) == shape and close(backward_projected(out)[0], value)
     assert close(project(x.grad, 4.0), dx) and close(project(w.grad, 5.0), dw)
     assert bias is None or close(project(bias.grad, 6.0), db)
     assert type(out.grad_fn).__name__ == ("ConvolutionBackward0" if len(xs) == 3 else "SqueezeBackward1")
@@ -112,7 +96,7 @@ def test_conv1d_padding_modes_match_pytorch(mode, padding, k, shape, value, dx, 
     m.load_state_dict({"weight": det(*m.weight.shape, phase=1.0), "bias": det(6, phase=2.0)})
     x = det(2, 4, 7, grad=True)
     out = m(x)
-    assert tuple(out.shape) == shape and close(backward_projected(out), value)
+    assert tuple(out.shape) == shape and close(backward_projected(out)[0], value)
     assert close(project(x.grad, 4.0), dx) and close(project(m.weight.grad, 5.0), dw)
     assert type(out.grad_fn).__name__ == "ConvolutionBackward0"
     assert type(pad_by_mode(x, (2, 1), mode).grad_fn).__name__ == pad_name       # F.pad(mode=...)'s in PyTorch
@@ -140,7 +124,7 @@ def test_conv1d_layer_has_pytorchs_parameters_attributes_repr_and_init():
 def test_pools_values_and_gradients_match_pytorch(pool, args, xs, shape, value, dx):
     x = det(*xs, grad=True)
     out = globals()[pool + "1d"](x, *args)
-    assert tuple(out.shape) == shape and close(backward_projected(out), value) and close(project(x.grad, 4.0), dx)
+    assert tuple(out.shape) == shape and close(backward_projected(out)[0], value) and close(project(x.grad, 4.0), dx)
 
 
 def test_pool_indices_and_a_partial_ceil_mode_window_match_pytorch():
@@ -215,9 +199,7 @@ ERRORS = [   # (call, "Error: message"), both as PyTorch 2.14 gives them
 
 @pytest.mark.parametrize("call, error", ERRORS)
 def test_wrong_arguments_raise_pytorchs_errors(call, error):
-    kind, message = error.split(": ", 1)
-    with pytest.raises(eval(kind), match="^" + re.escape(message) + "$"):
-        eval(call)
+    raises_as_written(call, error, globals())
 
 
 class CNNLSTM(nn.Module):
