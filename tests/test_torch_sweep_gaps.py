@@ -1,6 +1,9 @@
 """What the second sweep of real programs found missing, now there: the torch.* spellings of Tensor methods
 (torch.multiply, ...), `t.type(torch.Tensor)`, and a recurrent layer's `_all_weights` / `_flat_weights_names`
 (DeepAR picks its LSTM's biases by name). Expected values are torch 2.14's, written out."""
+import numpy as np
+import pytest
+
 import tinygrad_rnn.torch as torch
 
 
@@ -32,3 +35,42 @@ def test_all_weights_names_as_pytorch_lists_them():
     assert lstm._flat_weights_names == [name for group in lstm._all_weights for name in group]
     assert torch.nn.GRU(2, 3, bias=False)._all_weights == [["weight_ih_l0", "weight_hh_l0"]]
     assert [getattr(lstm, name) for name in lstm._all_weights[1]] == lstm.all_weights[1]
+
+
+def test_rnn_base_and_a_0_d_integer_tensor_as_a_size():
+    assert issubclass(torch.nn.LSTM, torch.nn.RNNBase) and isinstance(torch.nn.GRU(2, 3), torch.nn.RNNBase)
+    assert not isinstance(torch.nn.LSTMCell(2, 3), torch.nn.RNNBase)
+    assert tuple(torch.ones(3, torch.tensor(4)).shape) == (3, 4)            # ESIM's get_mask
+    assert tuple(torch.zeros((2, torch.tensor(3))).shape) == (2, 3)
+
+
+def test_batch_norm_2d_normalises_each_channel_over_batch_height_and_width():
+    torch.set_default_dtype(torch.float64)
+    try:
+        bn = torch.nn.BatchNorm2d(2)
+        with torch.no_grad():
+            bn.weight.copy_(torch.tensor([1.5, -0.5]))
+            bn.bias.copy_(torch.tensor([0.1, 0.2]))
+        x = torch.sin(torch.arange(24.0)).reshape(3, 2, 2, 2).requires_grad_()
+        y = bn(x)
+        (y * torch.cos(torch.arange(24.0)).reshape(3, 2, 2, 2)).sum().backward()
+        # torch 2.14
+        np.testing.assert_allclose(y.reshape(-1).tolist()[:6], [0.118504252017, 1.967455563532, 2.116489566116,
+                                                                0.428585085099, 0.797685570469, 0.940333962507],
+                                   rtol=1e-11)
+        np.testing.assert_allclose(bn.running_mean.tolist(), [-0.0008421417627902987, 0.009007190175209158],
+                                   rtol=1e-12)
+        np.testing.assert_allclose(bn.running_var.tolist(), [0.9508380753667383, 0.9547535624815321], rtol=1e-12)
+        np.testing.assert_allclose(x.grad.reshape(-1).tolist()[:6], [2.442648862024, 1.415899187058, -0.687034982005,
+                                                                     -1.932725668306, 0.476449180426,
+                                                                     -0.192675434688], rtol=1e-11)
+        np.testing.assert_allclose(bn.weight.grad.tolist(), [0.0738266411365435, 0.45393622359531655], rtol=1e-12)
+        np.testing.assert_allclose(bn.bias.grad.tolist(), [-1.3409146460053725, 0.8000001059860746], rtol=1e-12)
+        bn.eval()
+        np.testing.assert_allclose(bn(x).reshape(-1).tolist()[:4], [0.101295450725, 1.395714330164,
+                                                                    1.500050461366, 0.318377686473], rtol=1e-11)
+        assert type(y.grad_fn).__name__ == "NativeBatchNormBackward0"
+        with pytest.raises(ValueError, match=r"^expected 4D input \(got 3D input\)$"):
+            bn(torch.ones(2, 2, 3))
+    finally:
+        torch.set_default_dtype(torch.float32)

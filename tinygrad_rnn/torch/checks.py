@@ -42,11 +42,11 @@ def dims_of(dims, ndim: int, fn: str, permutation: bool = True) -> tuple:
 
 
 def shape_of(sizes, fn: str) -> tuple:
-    """A shape given as ints or one tuple/list/torch.Size."""
+    """A shape given as ints (a 0-d integer tensor counts as one) or one tuple/list/torch.Size."""
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = tuple(sizes[0])
     for s in sizes:
-        if not is_int(s):
+        if not (is_int(s) or (hasattr(s, "_data") and s._data.ndim == 0 and s._data.dtype.kind in "iu")):
             raise TypeError(f"{fn}(): sizes must be ints, got {s!r} in {tuple(sizes)}")
     return tuple(int(s) for s in sizes)
 

@@ -1,7 +1,8 @@
-"""Batch normalization (batch_norm, BatchNorm1d) and channel dropout (dropout2d, Dropout2d) of torch.nn, as
-pytorch/examples' mnist_rnn uses them after its LSTM. batch_norm is composed from the Tensor's ops, so its
-gradient is theirs; the running statistics are updated outside the graph, with PyTorch's rounding
-(`momentum * batch + (1 - momentum) * running`, the variance unbiased: sum of squares / (n - 1))."""
+"""Batch normalization (batch_norm, BatchNorm1d, BatchNorm2d) and channel dropout (dropout2d, Dropout2d) of
+torch.nn, as pytorch/examples' mnist_rnn uses them after its LSTM (and CRNN-style models after a Conv2d).
+batch_norm is composed from the Tensor's ops, so its gradient is theirs; the running statistics are updated
+outside the graph, with PyTorch's rounding (`momentum * batch + (1 - momentum) * running`, the variance
+unbiased: sum of squares / (n - 1))."""
 import warnings
 
 import numpy as np
@@ -18,8 +19,8 @@ from .module import Module, Parameter
 
 
 def _channels(t, ndim: int):
-    """A (C,) tensor shaped to broadcast against (N, C) or (N, C, L)."""
-    return t if ndim == 2 else t.view(1, -1, 1)
+    """A (C,) tensor shaped to broadcast against (N, C), (N, C, L) or (N, C, H, W)."""
+    return t if ndim == 2 else t.view(1, -1, *(1,) * (ndim - 2))
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training: bool = False,
@@ -69,8 +70,10 @@ class BatchNorm1d(Module):
             for name in ("running_mean", "running_var", "num_batches_tracked"):
                 self.register_buffer(name, None)
 
+    dims = (2, 3)           # the input dims it takes
+
     def forward(self, input):
-        check_batch_norm_dim(input)
+        check_batch_norm_dim(input, self.dims)
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
             self.num_batches_tracked._data = self.num_batches_tracked._data + 1
@@ -84,6 +87,12 @@ class BatchNorm1d(Module):
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
                 f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm2d(BatchNorm1d):
+    """batch_norm over (N, C, H, W), per channel (the statistics over N, H and W)."""
+
+    dims = (4,)
 
 
 @inplace_option

@@ -49,10 +49,11 @@ def check_pad(pad, ndim: int, mode: str) -> list:
     return [(0, 0)] * (ndim - len(pairs)) + pairs
 
 
-def check_batch_norm_dim(input) -> None:
-    """BatchNorm1d takes (N, C) or (N, C, L)."""
-    if input.dim() not in (2, 3):
-        raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+def check_batch_norm_dim(input, dims: tuple = (2, 3)) -> None:
+    """BatchNorm1d takes (N, C) or (N, C, L); BatchNorm2d (N, C, H, W): the input has one of `dims` dims."""
+    if input.dim() not in dims:
+        expected = " or ".join(f"{d}D" for d in dims)
+        raise ValueError(f"expected {expected} input (got {input.dim()}D input)")
 
 
 def check_batch_norm(input, running_mean, running_var, weight, bias, training: bool) -> tuple:

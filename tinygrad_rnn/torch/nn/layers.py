@@ -103,9 +103,10 @@ class Dropout(core.Dropout, Module):
         return f"p={self.p}, inplace={self.inplace}"
 
 
-class _Recurrent(Module):
+class RNNBase(Module):
     """What the dialect's RNN, LSTM and GRU add to the core's: PyTorch's checks, attributes and keyword
-    arguments, and PackedSequence input and output."""
+    arguments, and PackedSequence input and output. Their common base, as torch.nn.RNNBase is PyTorch's (for
+    `isinstance(m, nn.RNNBase)`; the layers are made by their own classes)."""
 
     def _recurrent_forward(self, core_forward, input, hx):
         if isinstance(input, PackedSequence):
@@ -150,7 +151,7 @@ def _mode(core_class, options: dict) -> str:
 
 
 def _recurrent(core_class, doc: str):
-    class Layer(_Recurrent, core_class):
+    class Layer(RNNBase, core_class):
         __doc__ = doc
 
         def __init__(self, input_size, hidden_size, num_layers=1, *args, device=None, dtype=None, **kwargs):
