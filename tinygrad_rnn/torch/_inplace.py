@@ -5,9 +5,10 @@ They write into the tensor's own array, so views see the change (`x[i][0][k] = 1
 PyTorch. Arithmetic in place keeps the tensor's dtype and refuses a result of a higher kind (float into
 an integer tensor), while fill_, copy_ and `t[i] = v` convert, as PyTorch does. Writing into a tensor that
 requires grad is allowed only under `no_grad()` (how optimizers and `nn.init` change parameters);
-otherwise it raises, as PyTorch does for leaves. On a non-leaf, PyTorch records the write: the methods
-marked `@recorded` do so too while no op has used the tensor (_rebind.py), and raise after that. `t += v`
-under grad mode, when t is a non-leaf that requires grad or v requires grad, re-binds t to t + v.
+otherwise it raises, as PyTorch does for leaves. On a non-leaf, or a constant written with a value that
+requires grad, PyTorch records the write: the methods marked `@recorded` and `t[i] = v` do so too
+(_rebind.py; not on a view, and not the random fills). `t += v` under grad mode, when t is a non-leaf that
+requires grad or v requires grad, re-binds t to t + v.
 """
 import numpy as np
 

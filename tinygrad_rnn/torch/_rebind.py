@@ -4,8 +4,9 @@ PyTorch lets `h.relu_()`, `F.relu(h, inplace=True)`, `h.mul_(2)` or `outputs[t] 
 the graph in place and records the write: `h` becomes the op's result, and the ops that read `h` before still
 see its old value (version counters make backward raise where one of them saved it). Here the op is run out
 of place, and `h` is *made* its result (`rebind`): `h`'s former node moves to a new object, which the op's new
-nodes take as their parent instead of `h`. Nothing is written into an array that an op saved. An op that used
-`h` before the write still has the object `h` as its parent, now a node newer than itself: the engine's
+nodes take as their parent instead of `h`, and `h`'s old array is left as it was (only `t[i] = v` writes into
+a buffer's own array, where the buffer is a constant or such a write's result). An op that used `h` before
+the write still has the object `h` as its parent, now a node newer than itself: the engine's
 backward refuses such a graph (autograd.topological_order), with PyTorch's "modified by an inplace operation"
 (PyTorch raises it only where the op saved `h`). The functional `inplace=True` flags are stricter, as they
 can return their result out of place instead: they rebind only while no op has used `h` (`newest`).
