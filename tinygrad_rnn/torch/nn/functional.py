@@ -3,7 +3,8 @@ checks, each composed from the core's ops (tinygrad_rnn.nn.functional and the Te
 losses are in losses.py, gelu, silu, leaky_relu, elu and softplus in activations.py (the piecewise ones in
 activations_more.py), layer_norm, normalize, cosine_similarity and pad in normalization.py, conv1d and conv2d in
 conv.py, max_pool1d, avg_pool1d, adaptive_avg_pool1d, adaptive_max_pool1d, max_pool2d and avg_pool2d in pooling.py,
-scaled_dot_product_attention and multi_head_attention_forward in attention.py."""
+scaled_dot_product_attention and multi_head_attention_forward in attention.py, ctc_loss in ctc.py,
+adaptive_avg_pool2d and adaptive_max_pool2d in adaptive_pool2d.py."""
 import warnings
 
 import numpy as np
@@ -26,6 +27,8 @@ from .conv import conv1d, conv2d  # noqa: F401
 from .pooling import (adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, avg_pool2d, max_pool1d,  # noqa: F401
                       max_pool2d)
 from .attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: F401
+from .ctc import ctc_loss  # noqa: F401
+from .adaptive_pool2d import adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: F401
 
 
 def _implicit_dim(x, fn: str, stacklevel: int) -> int:
