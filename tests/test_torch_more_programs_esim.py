@@ -28,24 +28,14 @@ dialect has no `nn.RNNBase`: AttributeError), and `torch.ones(batch_size, max_le
 How the expected values were made: this module run by PyTorch 2.14 in float64 (with `torch` standing for PyTorch),
 printed as literals.
 """
-import numpy as np
 from more_programs_compare import close
-from torch_expect import float64  # noqa: F401 (an autouse fixture: float64 while a test runs)
+from torch_expect import float64, set_parameters as set_params  # noqa: F401 (float64: an autouse fixture)
 import tinygrad_rnn.torch as torch
 import tinygrad_rnn.torch.nn as nn
 import tinygrad_rnn.torch.optim as optim
 from tinygrad_rnn.torch.utils.data import Dataset, DataLoader
 
 
-def fill(shape, k):
-    n = int(np.prod(shape, dtype=np.int64))
-    return 0.5 * np.sin(1.3 * np.arange(n) + k).reshape(shape)
-
-def set_params(module):
-    with torch.no_grad():
-        for i, (_, p) in enumerate(module.named_parameters()):
-            p.copy_(torch.tensor(fill(tuple(p.shape), i)))
-    return module
 
 # ---- esim/utils.py
 def sort_by_seq_lens(batch, sequences_lengths, descending=True):

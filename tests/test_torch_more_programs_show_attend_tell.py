@@ -30,22 +30,13 @@ printed as literals.
 """
 import numpy as np
 from more_programs_compare import close
-from torch_expect import float64  # noqa: F401 (an autouse fixture: float64 while a test runs)
+from torch_expect import fill, float64, set_parameters as set_params  # noqa: F401 (float64: an autouse fixture)
 import tinygrad_rnn.torch as torch
 from tinygrad_rnn.torch import nn
 from tinygrad_rnn.torch.nn.utils.rnn import pack_padded_sequence
 
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
-def fill(shape, k):
-    n = int(np.prod(shape, dtype=np.int64))
-    return 0.5 * np.sin(1.3 * np.arange(n) + k).reshape(shape)
-
-def set_params(module):
-    with torch.no_grad():
-        for i, (_, p) in enumerate(module.named_parameters()):
-            p.copy_(torch.tensor(fill(tuple(p.shape), i)))
-    return module
 
 # ---- models.py
 class Encoder(nn.Module):

@@ -140,6 +140,14 @@ def set_params(module):
     return module
 
 
+def set_parameters(module):
+    """Parameter i of named_parameters() becomes fill(its shape, i) (buffers keep theirs)."""
+    with torch.no_grad():
+        for i, (_, p) in enumerate(module.named_parameters()):
+            p.copy_(torch.tensor(fill(tuple(p.shape), i)))
+    return module
+
+
 def same(actual, expected, where: str) -> None:
     """The outputs of a whole program against PyTorch's: numbers to 1e-10 relative (the round-off of a few
     thousand float64 ops), nested lists and tuples entry by entry, everything else exactly."""
