@@ -9,7 +9,7 @@ from .adaptive_pool2d import AdaptiveAvgPool2d, AdaptiveMaxPool2d
 from .batchnorm import BatchNorm1d, BatchNorm2d, Dropout2d
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d
-from .layers import GRU, LSTM, RNN, Dropout, Embedding, GRUCell, Linear, LSTMCell, RNNBase, RNNCell
+from .layers import GRU, LSTM, RNN, Dropout, Embedding, EmbeddingBag, GRUCell, Linear, LSTMCell, RNNBase, RNNCell
 from .module import Module, Parameter
 from .multihead_attention import MultiheadAttention
 from .modules import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, CTCLoss, Flatten, HuberLoss, Identity, KLDivLoss,
@@ -26,4 +26,5 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Linear", "Embe
            "BatchNorm1d", "Dropout2d", "LogSigmoid", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish", "Softsign",
            "Tanhshrink", "Threshold", "GLU", "PReLU", "Mish", "SELU", "CELU", "Softmin", "Conv1d", "MaxPool1d",
            "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "Conv2d", "MaxPool2d", "AvgPool2d",
-           "MultiheadAttention", "RNNBase", "BatchNorm2d", "CTCLoss", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d"]
+           "MultiheadAttention", "RNNBase", "BatchNorm2d", "CTCLoss", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d",
+           "EmbeddingBag"]

@@ -101,3 +101,31 @@ def check_prelu_weight(input, weight):
         raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = {n} and "
                            f"channel size = {channels}.")
     return weight.reshape(()) if n == 1 else weight.reshape((1, n) + (1,) * (input.dim() - 2))
+
+
+def check_embedding_bag(input, offsets, mode: str, per_sample_weights, include_last_offset: bool) -> tuple:
+    """embedding_bag's bags: a 2-D input is one bag per row (no offsets); a 1-D one is cut at offsets (starting at
+    0; with include_last_offset the last offset closes the last bag). Returns (indices (N,), starts (B,), ends
+    (B,)), in PyTorch's order of checks and with its messages."""
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError("mode has to be one of sum, mean or max")
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+                                  f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+                                  "GitHub.")
+    ids = np.asarray(input._data if hasattr(input, "_data") else input)
+    if ids.ndim == 2:
+        if offsets is not None:
+            kind = "torch.Tensor" if hasattr(offsets, "_data") else type(offsets).__qualname__
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+                             f"fixed length sequences. However, found offsets of type <class '{kind}'>")
+        starts = np.arange(ids.shape[0]) * ids.shape[1]
+        return ids.reshape(-1), starts, starts + ids.shape[1]
+    if offsets is None:
+        raise ValueError("offsets has to be a 1D Tensor but got None")
+    at = np.asarray(offsets._data if hasattr(offsets, "_data") else offsets).astype(np.int64).reshape(-1)
+    if at.size and at[0] != 0:
+        raise RuntimeError("offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from "
+                           f"position 0. However, got {at[0]}")
+    ends = np.append(at[1:], ids.size) if not include_last_offset else at[1:]
+    return ids, (at if not include_last_offset else at[:-1]), ends

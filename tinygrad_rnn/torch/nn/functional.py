@@ -12,10 +12,13 @@ import numpy as np
 from ...matmul import linear as _linear
 from ...nn import functional as core_F
 from ...shape_ops import IndexedGrad
+from .._factories import stack
+from .._autograd import named
 from .._math import as_operand
 from .._rebind import inplace_option
 from .._tensor import as_tensor_node, wrap
 from .checks import check_indices, check_linear, check_one_hot, check_padding_idx, check_probability
+from .function_checks import check_embedding_bag
 from .activations import elu, gelu, leaky_relu, silu, softplus  # noqa: F401
 from .activations_more import (celu, glu, hardsigmoid, hardswish, hardtanh, logsigmoid, mish, prelu,  # noqa: F401
                                relu6, selu, softsign, tanhshrink, threshold)
@@ -100,6 +103,31 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type: float =
         scale = scale / counts[indices]
     saved = (indices, None if padding_row is None and not scale_grad_by_freq else scale[..., None])
     return as_tensor_node(weight._child(weight._data[indices], (weight,), _embedding_backward, "embedding", saved))
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                  mode: str = "mean", sparse: bool = False, per_sample_weights=None, include_last_offset: bool = False,
+                  padding_idx=None):
+    """Each bag's rows of weight reduced to one: out[b] = sum, mean or max of weight[i] over the indices i of bag b
+    (padding_idx's excluded; an empty bag gives zeros). Bags are the rows of a 2-D input, or the runs of a 1-D
+    input starting at `offsets`. per_sample_weights (mode='sum') scale each row first. Sum and mean are one
+    product of a (B, N) bag matrix with the looked-up rows; max takes each bag's rows' max."""
+    ids, starts, ends = check_embedding_bag(input, offsets, mode, per_sample_weights, include_last_offset)
+    rows = embedding(wrap(ids), weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
+    at = np.arange(ids.size)
+    member = (at >= starts[:, None]) & (at < ends[:, None])                  # (B, N): index i is in bag b
+    if padding_idx is not None:
+        member &= ids != padding_idx % weight.shape[0]
+    if mode == "max":
+        out = [rows[np.flatnonzero(m)].max(0)[0] if m.any() else wrap(np.zeros(rows.shape[1:], rows._data.dtype))
+               for m in member]
+        return named(stack(out), "embedding_bag")
+    bags = member.astype(rows._data.dtype)
+    if mode == "mean":
+        bags = bags / np.maximum(bags.sum(1, keepdims=True), 1)
+    if per_sample_weights is not None:
+        rows = rows * per_sample_weights.reshape(-1, 1)
+    return named(wrap(bags) @ rows, "embedding_bag")
 
 
 def _embedding_backward(indices, scale, g) -> tuple:

@@ -49,23 +49,31 @@ class Linear(core.Linear, Module):
         return F.linear(input, self.weight, self.bias)
 
 
+def _lookup_table(module, num_embeddings: int, embedding_dim: int, padding_idx, max_norm, norm_type: float,
+                  scale_grad_by_freq: bool, sparse: bool, weight, device, dtype) -> None:
+    """Embedding's and EmbeddingBag's table: a (num_embeddings, embedding_dim) weight drawn from N(0, 1), or
+    `weight` itself (shared, as PyTorch's Parameter(_weight)); padding_idx's row starts at zero."""
+    core.Embedding.__init__(module, num_embeddings, embedding_dim)
+    _finish(module, device, dtype)
+    module.padding_idx = check_padding_idx(padding_idx, module.num_embeddings)
+    module.max_norm, module.norm_type = max_norm, norm_type
+    module.scale_grad_by_freq, module.sparse = scale_grad_by_freq, sparse
+    if weight is not None:
+        check_embedding_weight(weight, (module.num_embeddings, module.embedding_dim),
+                               "Shape of weight does not match num_embeddings and embedding_dim")
+        module.weight._data = as_operand(weight)
+    elif module.padding_idx is not None:
+        module.weight._data[module.padding_idx] = 0
+
+
 class Embedding(core.Embedding, Module):
     """A lookup table of num_embeddings vectors; padding_idx's row starts at zero and gets no gradient."""
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx=None, max_norm=None,
                  norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False, _weight=None,
                  _freeze: bool = False, device=None, dtype=None):
-        core.Embedding.__init__(self, num_embeddings, embedding_dim)
-        _finish(self, device, dtype)
-        self.padding_idx = check_padding_idx(padding_idx, self.num_embeddings)
-        self.max_norm, self.norm_type = max_norm, norm_type
-        self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
-        if _weight is not None:
-            check_embedding_weight(_weight, (self.num_embeddings, self.embedding_dim),
-                                   "Shape of weight does not match num_embeddings and embedding_dim")
-            self.weight._data = as_operand(_weight)          # shared, as PyTorch's Parameter(_weight)
-        elif self.padding_idx is not None:
-            self.weight._data[self.padding_idx] = 0
+        _lookup_table(self, num_embeddings, embedding_dim, padding_idx, max_norm, norm_type, scale_grad_by_freq,
+                      sparse, _weight, device, dtype)
         self.weight.requires_grad = not _freeze
 
     def forward(self, input):
@@ -87,6 +95,28 @@ class Embedding(core.Embedding, Module):
         rows, dim = embeddings.shape
         return cls(rows, dim, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse, _weight=embeddings,
                    _freeze=freeze, dtype=embeddings.dtype)
+
+
+class EmbeddingBag(core.Embedding, Module):
+    """Bags of rows of a lookup table, each reduced to one vector by sum, mean or max (F.embedding_bag)."""
+
+    def __init__(self, num_embeddings: int, embedding_dim: int, max_norm=None, norm_type: float = 2.0,
+                 scale_grad_by_freq: bool = False, mode: str = "mean", sparse: bool = False, _weight=None,
+                 include_last_offset: bool = False, padding_idx=None, device=None, dtype=None):
+        _lookup_table(self, num_embeddings, embedding_dim, padding_idx, max_norm, norm_type, scale_grad_by_freq,
+                      sparse, _weight, device, dtype)
+        self.mode, self.include_last_offset = mode, include_last_offset
+
+    def forward(self, input, offsets=None, per_sample_weights=None):
+        return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type, self.scale_grad_by_freq,
+                               self.mode, self.sparse, per_sample_weights, self.include_last_offset, self.padding_idx)
+
+    def extra_repr(self) -> str:
+        options = [("max_norm", self.max_norm, None), ("norm_type", self.norm_type, 2),
+                   ("scale_grad_by_freq", self.scale_grad_by_freq, False)]
+        return ", ".join([f"{self.num_embeddings}, {self.embedding_dim}"] +
+                         [f"{k}={v}" for k, v, default in options if v != default] + [f"mode={self.mode!r}"] +
+                         ([f"padding_idx={self.padding_idx}"] if self.padding_idx is not None else []))
 
 
 class Dropout(core.Dropout, Module):
