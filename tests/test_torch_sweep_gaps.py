@@ -74,3 +74,16 @@ def test_batch_norm_2d_normalises_each_channel_over_batch_height_and_width():
             bn(torch.ones(2, 2, 3))
     finally:
         torch.set_default_dtype(torch.float32)
+
+
+def test_triangles_of_infinite_entries_and_layer_norms_repr():
+    # torch 2.14: the masked part is 0 even where the tensor is -inf (it was nan: -inf * 0); TriuBackward0
+    x = torch.full((3, 3), float("-inf"))
+    assert x.triu(1).tolist() == [[0.0, float("-inf"), float("-inf")], [0.0, 0.0, float("-inf")], [0.0, 0.0, 0.0]]
+    assert x.tril(-1).tolist() == [[0.0, 0.0, 0.0], [float("-inf"), 0.0, 0.0], [float("-inf"), float("-inf"), 0.0]]
+    w = torch.ones(3, 3, requires_grad=True)
+    y = (w * 2).triu(1)
+    y.sum().backward()
+    assert type(y.grad_fn).__name__ == "TriuBackward0"
+    assert w.grad.tolist() == [[0.0, 2.0, 2.0], [0.0, 0.0, 2.0], [0.0, 0.0, 0.0]]
+    assert repr(torch.nn.LayerNorm(4)) == "LayerNorm((4,), eps=1e-05, elementwise_affine=True, bias=True)"

@@ -118,12 +118,15 @@ class SelectMethods:
         return out
 
     def tril(self, diagonal: int = 0):
-        """The lower triangle (entries with column - row <= diagonal), zeros above."""
-        return self * np.tril(np.ones(self._data.shape[-2:], dtype=self._data.dtype), diagonal)
+        """The lower triangle (entries with column - row <= diagonal), zeros above (also where self is inf or nan:
+        a where, not a product with a 0/1 mask)."""
+        keep = np.tril(np.ones(self._data.shape[-2:], dtype=bool), diagonal)
+        return named(core_where(keep, self, lifted(0, self.dtype, self)), "tril")
 
     def triu(self, diagonal: int = 0):
-        """The upper triangle (entries with column - row >= diagonal), zeros below."""
-        return self * np.triu(np.ones(self._data.shape[-2:], dtype=self._data.dtype), diagonal)
+        """The upper triangle (entries with column - row >= diagonal), zeros below (as tril)."""
+        keep = np.triu(np.ones(self._data.shape[-2:], dtype=bool), diagonal)
+        return named(core_where(keep, self, lifted(0, self.dtype, self)), "triu")
 
     def diag(self, diagonal: int = 0):
         """A 1-D tensor's diagonal matrix, or a 2-D tensor's diagonal as a 1-D tensor."""
