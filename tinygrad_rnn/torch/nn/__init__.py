@@ -1,6 +1,6 @@
 """torch.nn: Module, Parameter, the layers (the core's, with PyTorch's constructors), containers,
-activations, normalizations, losses, 1-D and 2-D convolution and pooling, attention; `functional`, `init` and `utils`
-as in PyTorch."""
+activations, normalizations, losses, 1-D and 2-D convolution and pooling, attention, the Transformer
+layers; `functional`, `init` and `utils` as in PyTorch."""
 from . import functional, init, utils
 from .activations import ELU, GELU, LeakyReLU, SiLU, Softplus
 from .activations_more import (CELU, GLU, SELU, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Mish, PReLU, ReLU6,
@@ -17,6 +17,8 @@ from .modules import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, CTCLoss, Fla
 from .normalization import CosineSimilarity, LayerNorm
 from .parameter_containers import ParameterDict, ParameterList
 from .pooling import AdaptiveAvgPool1d, AdaptiveMaxPool1d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
+from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
+                          TransformerEncoderLayer)
 
 __all__ = ["functional", "init", "utils", "Module", "Parameter", "Linear", "Embedding", "Dropout", "RNN", "LSTM",
            "GRU", "RNNCell", "LSTMCell", "GRUCell", "Sequential", "ModuleList", "ModuleDict", "Tanh", "ReLU",
@@ -27,4 +29,5 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Linear", "Embe
            "Tanhshrink", "Threshold", "GLU", "PReLU", "Mish", "SELU", "CELU", "Softmin", "Conv1d", "MaxPool1d",
            "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "Conv2d", "MaxPool2d", "AvgPool2d",
            "MultiheadAttention", "RNNBase", "BatchNorm2d", "CTCLoss", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d",
-           "EmbeddingBag"]
+           "EmbeddingBag", "Transformer", "TransformerEncoder", "TransformerEncoderLayer", "TransformerDecoder",
+           "TransformerDecoderLayer"]
