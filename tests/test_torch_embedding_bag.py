@@ -80,3 +80,10 @@ def test_the_module_and_pytorchs_errors():
             ("F.embedding_bag(text, w, torch.tensor([1, 2]))", "RuntimeError: offsets[0] has to be 0, i.e., the "
              "first sequence in the mini-batch has to start from position 0. However, got 1")]:
         raises_as_written(call, error, {**globals(), **locals()})
+
+
+def test_from_pretrained_shares_the_table_and_freezes_it():
+    table = torch.eye(3)
+    bag = torch.nn.EmbeddingBag.from_pretrained(table, mode="sum")       # torch 2.14: [[1., 0., 1.]]
+    assert bag(torch.tensor([[0, 2]])).tolist() == [[1.0, 0.0, 1.0]] and not bag.weight.requires_grad
+    assert bag.weight._data is table._data and repr(bag) == "EmbeddingBag(3, 3, mode='sum')"

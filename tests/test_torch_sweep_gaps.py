@@ -87,3 +87,11 @@ def test_triangles_of_infinite_entries_and_layer_norms_repr():
     assert type(y.grad_fn).__name__ == "TriuBackward0"
     assert w.grad.tolist() == [[0.0, 2.0, 2.0], [0.0, 0.0, 2.0], [0.0, 0.0, 0.0]]
     assert repr(torch.nn.LayerNorm(4)) == "LayerNorm((4,), eps=1e-05, elementwise_affine=True, bias=True)"
+
+
+def test_float_of_a_tensor_that_requires_grad_warns_as_pytorch_2_14_does():
+    loss = (torch.ones(2, requires_grad=True) * 2).sum()
+    with pytest.warns(UserWarning, match=r"^Converting a tensor with requires_grad=True to a scalar may lead to "
+                                         r"unexpected behavior.\nConsider using tensor.detach\(\) first.$"):
+        assert float(loss) == 4.0
+    assert loss.item() == 4.0 and int(loss) == 4                       # (no warning from these two)

@@ -32,7 +32,7 @@ class StepLR(LRScheduler):
     """Multiply the lr by gamma every step_size epochs: lr = lr_0 * gamma ** (e // step_size)."""
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
-        checks.positive_int("StepLR", "step_size", step_size)
+        checks.positive("StepLR", "step_size", step_size)          # a float too, as PyTorch's tutorials pass 1.0
         self.step_size, self.gamma = step_size, gamma
         super().__init__(optimizer, last_epoch)
 

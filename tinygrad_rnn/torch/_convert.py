@@ -1,5 +1,7 @@
 """torch.Tensor's conversions: dtypes (`float()`, `long()`, `to()`, `type()`), devices (CPU only),
 numbers and lists (`item()`, `tolist()`, `numpy()`), copies (`clone()`) and `new_*` factories."""
+import warnings
+
 import numpy as np
 
 from .. import tensor as core
@@ -111,6 +113,9 @@ class ConvertMethods:
         return self._number(int)
 
     def __float__(self) -> float:
+        if self.requires_grad:                   # PyTorch 2.14's warning (float() only, not int(), item() or bool())
+            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+                          "behavior.\nConsider using tensor.detach() first.", stacklevel=2)
         return self._number(float)
 
     def __bool__(self) -> bool:

@@ -1,5 +1,6 @@
 """torch.utils.data: datasets, samplers, DataLoader and collation with PyTorch's names, arguments and
-semantics (the code is in _datasets.py, _samplers.py, _collate.py and _dataloader.py).
+semantics (the code is in ../_datasets.py, _samplers.py, _collate.py and _dataloader.py; the submodules
+dataset, dataloader and sampler hold the same names, where programs also import them from).
 
     from tinygrad_rnn.torch.utils.data import DataLoader, TensorDataset, random_split
     train, test = random_split(dataset, [0.8, 0.2], generator=torch.Generator().manual_seed(0))
@@ -9,12 +10,13 @@ semantics (the code is in _datasets.py, _samplers.py, _collate.py and _dataloade
 Random orders are drawn with numpy: a seed gives the same order on every run here, not PyTorch's order.
 DataLoader loads in the main process, also with num_workers > 0 (same batches, same order as PyTorch).
 """
-from ._collate import collate, default_collate, default_collate_fn_map, default_convert
-from ._dataloader import DataLoader, WorkerInfo, get_worker_info
-from ._datasets import (ChainDataset, ConcatDataset, Dataset, IterableDataset, Subset, TensorDataset,
+from .._collate import collate, default_collate, default_collate_fn_map, default_convert
+from .._dataloader import DataLoader, WorkerInfo, get_worker_info
+from .._datasets import (ChainDataset, ConcatDataset, Dataset, IterableDataset, Subset, TensorDataset,
                         random_split)
-from ._samplers import (BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler,
+from .._samplers import (BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler,
                         WeightedRandomSampler)
+from . import dataloader, dataset, sampler  # noqa: E402,F401  (torch.utils.data.dataset, ...: the same names)
 
 __all__ = ["BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Dataset", "IterableDataset",
            "RandomSampler", "Sampler", "SequentialSampler", "Subset", "SubsetRandomSampler", "TensorDataset",
