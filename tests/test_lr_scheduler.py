@@ -33,6 +33,8 @@ def lrs(scheduler, n: int, metrics=None, also=()) -> list:
 def test_step_lr():
     assert lrs(L.StepLR(sgd(1.0), step_size=3, gamma=0.5), 9) == [
         [1.0], [1.0], [1.0], [0.5], [0.5], [0.5], [0.25], [0.25], [0.25], [0.125]]
+    # a float step_size, as PyTorch's tutorials pass (torch 2.14: decays at the epochs that are multiples of it)
+    assert lrs(L.StepLR(sgd(5.0), step_size=2.5, gamma=0.5), 6) == [[5.0], [5.0], [5.0], [5.0], [5.0], [2.5], [2.5]]
     # chainable: 0.1 * 0.1 is the float 0.010000000000000002, and so on
     assert lrs(L.StepLR(sgd(0.1), step_size=2), 6) == [
         [0.1], [0.1], [0.010000000000000002], [0.010000000000000002], [0.0010000000000000002],
@@ -158,7 +160,9 @@ def test_lambda_lr_state_dict_keeps_a_callable_objects_attributes():
 # ---------------------------------------------------------------- errors
 @pytest.mark.parametrize("make, error, message", [
     (lambda: L.StepLR(Parameter(np.ones(1)), step_size=2), TypeError, "StepLR: Parameter is not an Optimizer"),
-    (lambda: L.StepLR(sgd(0.1), step_size=0), ValueError, "StepLR: step_size must be a positive integer, got 0"),
+    (lambda: L.StepLR(sgd(0.1), step_size=0), ValueError, "StepLR: step_size must be a positive number, got 0"),
+    (lambda: L.CosineAnnealingLR(sgd(0.1), T_max=0), ValueError,
+     "CosineAnnealingLR: T_max must be a positive integer, got 0"),
     (lambda: L.CosineAnnealingLR(sgd(0.1), T_max=2.5), ValueError,
      "CosineAnnealingLR: T_max must be a positive integer, got 2.5"),
     (lambda: L.ExponentialLR(sgd(0.1), gamma=0.9, last_epoch=3), KeyError,
