@@ -16,28 +16,14 @@ import math
 
 import numpy as np
 
-from ...matmul import linear as core_linear
-from ...nn import functional as core_F
 from .. import _dtype
 from .._autograd import named
 from .._factories import cat, tensor, zeros
-from .._tensor import as_tensor_node
 from .attention_checks import (check_attn_mask_shape, check_bias_kv, check_causal_hint, check_in_projection,
                                check_key_padding_mask, check_mask_fits, check_mask_type, check_mha_shapes,
                                check_mha_sizes, check_sdpa, check_static)
-from .checks import check_linear, check_probability
+from .linear_ops import dropout, linear
 from .normalization import pad
-
-
-def _linear(x, weight, bias):
-    """x W^T + b, checked as F.linear checks it."""
-    check_linear(x, weight, bias)
-    return as_tensor_node(core_linear(x, weight, bias))
-
-
-def _dropout(x, p: float):
-    """F.dropout in training: each entry zeroed with probability p, the rest scaled by 1 / (1 - p)."""
-    return as_tensor_node(core_F.dropout(x, p, True))
 
 
 def _blocked(mask, dtype):
@@ -73,7 +59,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p: f
         check_mask_fits(attn_mask, tuple(scores.shape))
         scores = scores + (_blocked(~attn_mask, scores.dtype) if attn_mask.dtype == _dtype.bool else attn_mask)
     weights = _safe_softmax(scores)
-    out = (_dropout(weights, dropout_p) if dropout_p > 0 else weights) @ value      # (..., L, Ev)
+    out = (dropout(weights, dropout_p) if dropout_p > 0 else weights) @ value      # (..., L, Ev)
     three = query.dim() == key.dim() == value.dim() == 3                              # PyTorch runs these as 4-D
     return named(out, "squeeze(dim)") if three else out
 
@@ -94,7 +80,7 @@ def _in_projection(query, key, value, separate: bool, weights: tuple, in_proj_bi
         check_in_projection((query.shape[-1], key.shape[-1], value.shape[-1]), weights, biases)
     else:
         weights = weights[0].chunk(3)
-    return tuple(_linear(x, w, b) for x, w, b in zip((query, key, value), weights, biases))
+    return tuple(linear(x, w, b) for x, w, b in zip((query, key, value), weights, biases))
 
 
 def _heads(x, static, name: str, bsz: int, num_heads: int, head_dim: int):
@@ -156,7 +142,7 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check: int, num
         with np.errstate(invalid="ignore"):                 # a row of -inf only gives nan, as PyTorch's softmax
             weights = (scores if attn_mask is None else named(attn_mask + scores, "baddbmm")).softmax(-1)
         if dropout_p > 0.0:
-            weights = _dropout(weights, check_probability(dropout_p))
+            weights = dropout(weights, dropout_p)
         out = weights.bmm(v).transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
         weights = weights.view(bsz, num_heads, tgt_len, src_len)
         weights = weights.mean(dim=1) if average_attn_weights else weights
@@ -167,7 +153,7 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check: int, num
         q, k, v = (x.view(bsz, num_heads, x.shape[1], head_dim) for x in (q, k, v))
         out = scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal)  # (N, H, L, d)
         out, weights = out.permute(2, 0, 1, 3).reshape(bsz * tgt_len, embed_dim), None
-    out = _linear(out, out_proj_weight, out_proj_bias).view(tgt_len, bsz, -1)
+    out = linear(out, out_proj_weight, out_proj_bias).view(tgt_len, bsz, -1)
     if batched:
         return out, weights
     return out.squeeze(1), None if weights is None else weights.squeeze(0)

@@ -1,6 +1,6 @@
-"""torch.nn.functional: activations, linear, embedding, dropout and one_hot with PyTorch's signatures and
-checks, each composed from the core's ops (tinygrad_rnn.nn.functional and the Tensor's methods); the
-losses are in losses.py, gelu, silu, leaky_relu, elu and softplus in activations.py (the piecewise ones in
+"""torch.nn.functional: activations, embedding, embedding_bag and one_hot with PyTorch's signatures and
+checks, each composed from the core's ops (tinygrad_rnn.nn.functional and the Tensor's methods); linear and
+dropout are in linear_ops.py, the losses in losses.py, gelu, silu, leaky_relu, elu and softplus in activations.py (the piecewise ones in
 activations_more.py), layer_norm, normalize, cosine_similarity and pad in normalization.py, conv1d and conv2d in
 conv.py, max_pool1d, avg_pool1d, adaptive_avg_pool1d, adaptive_max_pool1d, max_pool2d and avg_pool2d in pooling.py,
 scaled_dot_product_attention and multi_head_attention_forward in attention.py, ctc_loss in ctc.py,
@@ -9,16 +9,15 @@ import warnings
 
 import numpy as np
 
-from ...matmul import linear as _linear
-from ...nn import functional as core_F
 from ...shape_ops import IndexedGrad
 from .._factories import stack
 from .._autograd import named
 from .._math import as_operand
 from .._rebind import inplace_option
 from .._tensor import as_tensor_node, wrap
-from .checks import check_indices, check_linear, check_one_hot, check_padding_idx, check_probability
+from .checks import check_indices, check_one_hot, check_padding_idx
 from .function_checks import check_embedding_bag
+from .linear_ops import dropout, linear  # noqa: F401
 from .activations import elu, gelu, leaky_relu, silu, softplus  # noqa: F401
 from .activations_more import (celu, glu, hardsigmoid, hardswish, hardtanh, logsigmoid, mish, prelu,  # noqa: F401
                                relu6, selu, softsign, tanhshrink, threshold)
@@ -70,17 +69,6 @@ def sigmoid(input):
 def relu(input, inplace: bool = False):
     """max(x, 0)."""
     return input.relu()
-
-
-def linear(input, weight, bias=None):
-    """input @ weight^T + bias, for input (..., in_features) and weight (out_features, in_features); a
-    weight (in_features,) gives input @ weight, of shape (...). The bias is (out_features,), () or any
-    shape that broadcasts to the output's."""
-    check_linear(input, weight, bias)
-    if weight.dim() == 1:
-        out = input @ weight
-        return out if bias is None else out + bias
-    return as_tensor_node(_linear(input, weight, bias))
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
@@ -145,13 +133,6 @@ def _renormed(table: np.ndarray, rows: np.ndarray, max_norm: float, norm_type: f
     table = table.copy()
     table[rows[big]] *= (max_norm / (norms[big] + 1e-7))[:, None].astype(table.dtype)
     return table
-
-
-@inplace_option
-def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False):
-    """Zero each entry with probability p and scale the rest by 1 / (1 - p), in training; `input` itself when
-    not training or p is 0 (inplace=True: see _rebind.inplace_option)."""
-    return as_tensor_node(core_F.dropout(input, check_probability(p), training))
 
 
 def one_hot(tensor, num_classes: int = -1):
