@@ -33,7 +33,8 @@ class Deferred:
     would waste work (a slice written into a zero buffer; a shared weight's per-step products). The
     engine keeps them aside until every contribution to that parent has arrived, then asks their class
     for the sum: `total(parts, like)` returns a new array shaped and typed like `like` (the parent's
-    data) that the parent may own. `value` is an array that is finite exactly when the contribution is
+    data) that the parent may own (a kind made for one op may return what that op's backward takes
+    instead: the dialect's module backward hooks gather several tensors' gradients in a list). `value` is an array that is finite exactly when the contribution is
     (anomaly mode checks it). Each kind is defined beside the op that makes it, never here.
     """
 

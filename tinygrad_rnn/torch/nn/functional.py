@@ -1,9 +1,9 @@
-"""torch.nn.functional: activations, embedding, embedding_bag and one_hot with PyTorch's signatures and
-checks, each composed from the core's ops (tinygrad_rnn.nn.functional and the Tensor's methods); linear and
-dropout are in linear_ops.py, the losses in losses.py, gelu, silu, leaky_relu, elu and softplus in activations.py (the piecewise ones in
-activations_more.py), layer_norm, normalize, cosine_similarity and pad in normalization.py, conv1d and conv2d in
-conv.py, max_pool1d, avg_pool1d, adaptive_avg_pool1d, adaptive_max_pool1d, max_pool2d and avg_pool2d in pooling.py,
-scaled_dot_product_attention and multi_head_attention_forward in attention.py, ctc_loss in ctc.py,
+"""torch.nn.functional: activations, embedding, embedding_bag and one_hot with PyTorch's signatures and checks, each
+composed from the core's ops (tinygrad_rnn.nn.functional and the Tensor's methods); linear and dropout are in
+linear_ops.py, the losses in losses.py, gelu, silu, leaky_relu, elu and softplus in activations.py (the piecewise
+ones in activations_more.py), layer_norm, normalize, cosine_similarity and pad in normalization.py, conv1d and
+conv2d in conv.py, max_pool1d, avg_pool1d, adaptive_avg_pool1d, adaptive_max_pool1d, max_pool2d and avg_pool2d in
+pooling.py, scaled_dot_product_attention and multi_head_attention_forward in attention.py, ctc_loss in ctc.py,
 adaptive_avg_pool2d and adaptive_max_pool2d in adaptive_pool2d.py."""
 import warnings
 
